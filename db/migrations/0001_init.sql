@@ -231,3 +231,15 @@ CREATE TABLE extensions (
 	decided_at    INTEGER,
 	created_at    INTEGER NOT NULL
 );
+
+-- A question the bot asked and waits for a typed answer to (a return reason,
+-- an extension date, an announcement text): one per user and chat.
+CREATE TABLE pending_inputs (
+	telegram_id INTEGER NOT NULL,
+	chat_id     INTEGER NOT NULL,
+	kind        TEXT NOT NULL,
+	ref_id      INTEGER NOT NULL DEFAULT 0,
+	data        TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	PRIMARY KEY (telegram_id, chat_id)
+);

@@ -1,0 +1,809 @@
+// Package plan reads and writes the department's plan file: a small,
+// commented, Vietnamese-first YAML document listing the units that report,
+// the obligations they report on and how the bot reminds them.
+//
+// Parse validates everything and reports every problem with its line number
+// and field path, in Vietnamese and English, because the file is edited by
+// office staff rather than programmers. See examples/plan.yaml.
+package plan
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	// The host may lack a zoneinfo database (scratch containers); the plan
+	// must still accept "Asia/Ho_Chi_Minh".
+	_ "time/tzdata"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+	"gopkg.in/yaml.v3"
+
+	"github.com/reportbot/reportbot/reminders"
+)
+
+// Limits on what Parse accepts. A plan of a provincial department has tens
+// of units and obligations; the limits only stop abuse.
+const (
+	// MaxSize is the largest plan file accepted, in bytes.
+	MaxSize = 1 << 20
+	// MaxEntries bounds units + obligations + calendar days together.
+	MaxEntries = 20000
+	// maxText bounds any one text field, in characters: titles end up in
+	// Telegram messages, which hold 4096.
+	maxText = 1000
+	// maxCount bounds the overdue day counts.
+	maxCount = 365
+)
+
+// Defaults applied when the plan leaves a field out.
+const (
+	DefaultTimezone      = "Asia/Ho_Chi_Minh"
+	DefaultOverdueEvery  = 2
+	DefaultEscalateAfter = 5
+)
+
+// Default clock times: reminders land at the start of the working day and
+// reports are due at its end.
+var (
+	DefaultWorkingHour = ClockTime{Hour: 8}
+	DefaultDueTime     = ClockTime{Hour: 17}
+)
+
+// ClockTime is a time of day in the plan's zone.
+type ClockTime struct {
+	Hour, Minute int
+}
+
+// String returns "HH:MM".
+func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute) }
+
+// Plan is a validated plan file with every default resolved.
+type Plan struct {
+	Department string
+	// Timezone is the IANA name as written; Location is it loaded.
+	Timezone string
+	Location *time.Location
+	// WorkingHour is when day-offset reminders are delivered.
+	WorkingHour ClockTime
+	// DueTime is the default deadline time of day.
+	DueTime ClockTime
+	// Reminders are the default offsets before each deadline.
+	Reminders []reminders.Offset
+	// OverdueEvery is the number of working days between overdue notices
+	// to a unit's head; EscalateAfter the working days late before the
+	// Director is told. 0 turns either off.
+	OverdueEvery, EscalateAfter int
+	// WeeklyDigest, Summary and NameLateUnits are the announcement
+	// defaults each obligation inherits.
+	WeeklyDigest, Summary, NameLateUnits bool
+	// DaysOff and WorkingDays are the year's announced changes to the
+	// working calendar (extra days off, make-up working Saturdays).
+	DaysOff, WorkingDays []CalendarDay
+	Units                []Unit
+	Obligations          []Obligation
+}
+
+// Unit is a division or attached unit that must report.
+type Unit struct {
+	// Code is upper-case letters, digits, '-' and '_'; unique ignoring case.
+	Code   string
+	Name   string
+	NameEN string
+	// Line is where the unit starts in the file, for messages; it is not
+	// part of the plan's meaning.
+	Line int
+}
+
+// Obligation is a recurring (or one-off) report the units owe.
+type Obligation struct {
+	Code    string
+	Title   string
+	TitleEN string
+	// Basis is the legal basis, e.g. the plan number and date.
+	Basis string
+	Rule  reminders.Rule
+	Cover reminders.Cover
+	// DueHour and DueMinute are resolved: the rule's own time, else the
+	// obligation's due_time, else the plan's.
+	DueHour, DueMinute int
+	// Units are the codes of the units that owe it, "all" expanded in
+	// plan order. Obligations with "all" share one backing array; treat
+	// it as read-only.
+	Units     []string
+	Reminders []reminders.Offset
+	// FixedDeadline keeps the deadline on its date even when that is a
+	// day off; otherwise the calendar moves it to the next working day.
+	FixedDeadline bool
+	// Announce (in the weekly digest), Summary and NameLateUnits are
+	// resolved with the plan's defaults.
+	Announce, Summary, NameLateUnits bool
+	Line                             int
+}
+
+// CalendarDay is one announced change to the working calendar.
+type CalendarDay struct {
+	// Date is midnight of the civil date in the plan's zone.
+	Date   time.Time
+	Name   string
+	NameEN string
+	Line   int
+}
+
+// Known field names at each level, in the order Marshal writes them; the
+// order also makes spelling suggestions deterministic.
+var (
+	topFields        = []string{"department", "timezone", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
+	overdueFields    = []string{"repeat_every", "escalate_after"}
+	announceFields   = []string{"weekly_digest", "summary", "name_late_units"}
+	calendarFields   = []string{"days_off", "working_days"}
+	dayFields        = []string{"date", "name", "name_en"}
+	unitFields       = []string{"code", "name", "name_en"}
+	obligationFields = []string{"code", "title", "title_en", "basis", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
+)
+
+// Parse reads and validates a plan file. On failure it returns nil and a
+// *Errors holding every problem found (up to a hundred).
+func Parse(data []byte) (*Plan, error) {
+	d := &decoder{}
+	p := d.parse(data)
+	if errs := d.ps.result(); errs != nil {
+		return nil, errs
+	}
+	return p, nil
+}
+
+// decoder walks the yaml.Node tree, so every problem knows its line.
+type decoder struct {
+	ps problems
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func (d *decoder) parse(data []byte) *Plan {
+	if len(data) > MaxSize {
+		d.ps.add(0, "", "tệp kế hoạch quá lớn (%d byte); tối đa 1 MiB", "the plan file is too large (%d bytes); the limit is 1 MiB", len(data))
+		return nil
+	}
+	if !utf8.Valid(data) {
+		d.ps.add(0, "", "tệp kế hoạch phải lưu bằng mã UTF-8", "the plan file must be saved as UTF-8")
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line := 0
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		d.ps.add(line, "", "tệp không đúng cú pháp YAML (kiểm tra thụt lề bằng dấu cách, không dùng Tab; dấu hai chấm; dấu ngoặc kép): %v",
+			"the file is not valid YAML (check indentation uses spaces, not tabs; colons; quotes): %v", err)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		d.ps.add(0, "", "tệp kế hoạch trống", "the plan file is empty")
+		return nil
+	}
+	root := doc.Content[0]
+	if !d.plainTree(root) || !d.withinLimits(root) {
+		return nil
+	}
+	return d.plan(root)
+}
+
+// plainTree refuses anchors and aliases. Plans do not need them, and
+// following aliases lets a small file expand into a huge tree.
+func (d *decoder) plainTree(root *yaml.Node) bool {
+	ok := true
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode || n.Anchor != "" {
+			d.ps.add(n.Line, "", "không dùng anchor/alias (&, *) trong tệp kế hoạch; hãy viết đầy đủ",
+				"anchors and aliases (&, *) are not allowed in the plan; write the values out")
+			ok = false
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(root)
+	return ok
+}
+
+// withinLimits counts the entries before any work proportional to them.
+func (d *decoder) withinLimits(root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		return true // plan() reports the shape problem
+	}
+	n := 0
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		v := root.Content[i+1]
+		switch root.Content[i].Value {
+		case "units", "obligations":
+			n += len(v.Content)
+		case "calendar":
+			for _, c := range v.Content {
+				n += len(c.Content)
+			}
+		}
+	}
+	if n > MaxEntries {
+		d.ps.add(0, "", "tệp kế hoạch có quá nhiều mục (%d đơn vị, nhiệm vụ và ngày lịch); tối đa %d",
+			"the plan has too many entries (%d units, obligations and calendar days); the limit is %d", n, MaxEntries)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) plan(root *yaml.Node) *Plan {
+	top := d.mapping(root, "", topFields)
+	if top == nil {
+		return nil
+	}
+	p := &Plan{
+		Timezone:      DefaultTimezone,
+		WorkingHour:   DefaultWorkingHour,
+		DueTime:       DefaultDueTime,
+		Reminders:     cloneOffsets(reminders.DefaultOffsets),
+		OverdueEvery:  DefaultOverdueEvery,
+		EscalateAfter: DefaultEscalateAfter,
+		WeeklyDigest:  true,
+		Summary:       true,
+		NameLateUnits: true,
+	}
+	p.Department = d.requiredText(top, root, "", "department")
+	if n := top["timezone"]; n != nil {
+		if s := d.text(n, "timezone"); s != "" {
+			p.Timezone = s
+		}
+	}
+	loc, err := loadLocation(p.Timezone)
+	if err != nil {
+		d.ps.add(lineOf(top["timezone"], root), "timezone", "múi giờ %q không hợp lệ; dùng tên IANA, ví dụ Asia/Ho_Chi_Minh",
+			"the time zone %q is not valid; use an IANA name such as Asia/Ho_Chi_Minh", p.Timezone)
+		loc = time.UTC // keep going so date problems are still reported
+	}
+	p.Location = loc
+	if n := top["working_hour"]; n != nil {
+		p.WorkingHour = d.clock(n, "working_hour", p.WorkingHour)
+	}
+	if n := top["due_time"]; n != nil {
+		p.DueTime = d.clock(n, "due_time", p.DueTime)
+	}
+	if n := top["reminders"]; n != nil {
+		p.Reminders = d.offsets(n, "reminders")
+	}
+	if n := top["overdue"]; n != nil {
+		if m := d.mapping(n, "overdue", overdueFields); m != nil {
+			p.OverdueEvery = d.count(m["repeat_every"], "overdue.repeat_every", p.OverdueEvery)
+			p.EscalateAfter = d.count(m["escalate_after"], "overdue.escalate_after", p.EscalateAfter)
+		}
+	}
+	if n := top["announcements"]; n != nil {
+		if m := d.mapping(n, "announcements", announceFields); m != nil {
+			p.WeeklyDigest = d.boolean(m["weekly_digest"], "announcements.weekly_digest", p.WeeklyDigest)
+			p.Summary = d.boolean(m["summary"], "announcements.summary", p.Summary)
+			p.NameLateUnits = d.boolean(m["name_late_units"], "announcements.name_late_units", p.NameLateUnits)
+		}
+	}
+	if n := top["calendar"]; n != nil {
+		if m := d.mapping(n, "calendar", calendarFields); m != nil {
+			seen := map[time.Time]int{}
+			p.DaysOff = d.days(m["days_off"], "calendar.days_off", loc, seen)
+			p.WorkingDays = d.days(m["working_days"], "calendar.working_days", loc, seen)
+		}
+	}
+	p.Units = d.units(top["units"], root)
+	p.Obligations = d.obligations(top["obligations"], root, p)
+	return p
+}
+
+// locations caches loaded zones: loading reads tzdata, and sharing one
+// *time.Location lets equal plans compare equal.
+var locations sync.Map // string → *time.Location
+
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || strings.EqualFold(name, "local") {
+		// "Local" would silently mean the server's zone.
+		return nil, fmt.Errorf("time zone %q is not allowed", name)
+	}
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, l)
+	return l, nil
+}
+
+func (d *decoder) units(n, root *yaml.Node) []Unit {
+	if n == nil || isNull(n) {
+		d.ps.add(root.Line, "units", "thiếu danh sách đơn vị (units)", "the list of units (units) is missing")
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.ps.add(n.Line, "units", "units phải là danh sách, mỗi mục bắt đầu bằng \"- code:\"", "units must be a list, each item starting with \"- code:\"")
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.ps.add(n.Line, "units", "danh sách đơn vị trống", "the list of units is empty")
+		return nil
+	}
+	out := make([]Unit, 0, len(n.Content))
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		path := fmt.Sprintf("units[%d]", i)
+		m := d.mapping(item, path, unitFields)
+		if m == nil {
+			continue
+		}
+		u := Unit{Line: item.Line}
+		u.Code = d.code(m["code"], item, path+".code", "đơn vị", "unit", seen)
+		u.Name = d.requiredText(m, item, path, "name")
+		u.NameEN = d.text(m["name_en"], path+".name_en")
+		out = append(out, u)
+	}
+	return out
+}
+
+func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
+	if n == nil || isNull(n) {
+		d.ps.add(root.Line, "obligations", "thiếu danh sách nhiệm vụ báo cáo (obligations)", "the list of obligations (obligations) is missing")
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.ps.add(n.Line, "obligations", "obligations phải là danh sách, mỗi mục bắt đầu bằng \"- code:\"", "obligations must be a list, each item starting with \"- code:\"")
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.ps.add(n.Line, "obligations", "danh sách nhiệm vụ báo cáo trống", "the list of obligations is empty")
+		return nil
+	}
+	all := make([]string, len(p.Units))
+	known := make(map[string]bool, len(p.Units))
+	for i, u := range p.Units {
+		all[i] = u.Code
+		known[u.Code] = true
+	}
+	out := make([]Obligation, 0, len(n.Content))
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		path := fmt.Sprintf("obligations[%d]", i)
+		m := d.mapping(item, path, obligationFields)
+		if m == nil {
+			continue
+		}
+		o := Obligation{Line: item.Line}
+		o.Code = d.code(m["code"], item, path+".code", "nhiệm vụ", "obligation", seen)
+		o.Title = d.requiredText(m, item, path, "title")
+		o.TitleEN = d.text(m["title_en"], path+".title_en")
+		o.Basis = d.text(m["basis"], path+".basis")
+
+		ruleOK := false
+		if s := d.requiredText(m, item, path, "recurrence"); s != "" {
+			r, err := reminders.ParseRule(s)
+			if err != nil {
+				d.ruleProblem(m["recurrence"], path+".recurrence", err)
+			} else {
+				o.Rule, ruleOK = r, true
+			}
+		}
+		if ruleOK {
+			o.Cover = reminders.DefaultCover(o.Rule.Kind)
+		}
+		if c := m["covers"]; c != nil {
+			if s := d.text(c, path+".covers"); s != "" {
+				cv, err := reminders.ParseCover(s)
+				switch {
+				case err != nil:
+					d.ruleProblem(c, path+".covers", err)
+				case ruleOK:
+					if err := o.Rule.CheckCover(cv); err != nil {
+						d.ruleProblem(c, path+".covers", err)
+					}
+					o.Cover = cv
+				}
+			}
+		}
+
+		due := p.DueTime
+		if c := m["due_time"]; c != nil {
+			due = d.clock(c, path+".due_time", due)
+			if ruleOK && o.Rule.HasTime && (due.Hour != o.Rule.Hour || due.Minute != o.Rule.Minute) {
+				d.ps.add(c.Line, path+".due_time", "due_time %s khác giờ %02d:%02d ghi trong recurrence; chỉ ghi một chỗ",
+					"due_time %s differs from the time %02d:%02d in the recurrence; give it in one place only",
+					due, o.Rule.Hour, o.Rule.Minute)
+			}
+		}
+		if ruleOK && o.Rule.HasTime {
+			due = ClockTime{o.Rule.Hour, o.Rule.Minute}
+		}
+		o.DueHour, o.DueMinute = due.Hour, due.Minute
+
+		o.Units = d.obligationUnits(m["units"], item, path, all, known)
+		o.Reminders = cloneOffsets(p.Reminders)
+		if c := m["reminders"]; c != nil {
+			o.Reminders = d.offsets(c, path+".reminders")
+		}
+		o.FixedDeadline = d.boolean(m["fixed_deadline"], path+".fixed_deadline", false)
+		o.Announce = d.boolean(m["announce"], path+".announce", p.WeeklyDigest)
+		o.Summary = d.boolean(m["summary"], path+".summary", p.Summary)
+		o.NameLateUnits = d.boolean(m["name_late_units"], path+".name_late_units", p.NameLateUnits)
+		out = append(out, o)
+	}
+	return out
+}
+
+// obligationUnits resolves "units: all" or a list of codes.
+func (d *decoder) obligationUnits(n, item *yaml.Node, path string, all []string, known map[string]bool) []string {
+	path += ".units"
+	if n == nil || isNull(n) {
+		d.ps.add(item.Line, path, "thiếu units: ghi \"all\" hoặc danh sách mã đơn vị", "units is missing: write \"all\" or a list of unit codes")
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch normalize(n.Value) {
+		case "all", "tất cả", "tat ca":
+			return all[:len(all):len(all)] // shared, and append must copy
+		}
+		d.ps.add(n.Line, path, "units phải là \"all\" hoặc danh sách mã đơn vị, ví dụ [VP, TTRA]", "units must be \"all\" or a list of unit codes, e.g. [VP, TTRA]")
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.ps.add(n.Line, path, "units phải là \"all\" hoặc danh sách mã đơn vị, ví dụ [VP, TTRA]", "units must be \"all\" or a list of unit codes, e.g. [VP, TTRA]")
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.ps.add(n.Line, path, "danh sách đơn vị trống; ghi \"all\" hoặc ít nhất một mã", "the unit list is empty; write \"all\" or at least one code")
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	seen := map[string]bool{}
+	for j, c := range n.Content {
+		ipath := fmt.Sprintf("%s[%d]", path, j)
+		code := strings.ToUpper(d.text(c, ipath))
+		switch {
+		case code == "":
+			d.ps.add(c.Line, ipath, "mã đơn vị trống", "empty unit code")
+		case !known[code]:
+			hint, hintEN := "", ""
+			if !d.ps.full() {
+				if s := suggest(code, all); s != "" {
+					hint, hintEN = fmt.Sprintf(" — có phải '%s'?", s), fmt.Sprintf(" — did you mean '%s'?", s)
+				}
+			}
+			d.ps.add(c.Line, ipath, "không có đơn vị mã '%[1]s' trong units%[2]s", "there is no unit with code '%[1]s' in units%[3]s", code, hint, hintEN)
+		case seen[code]:
+			d.ps.add(c.Line, ipath, "đơn vị '%s' bị ghi hai lần", "unit '%s' is listed twice", code)
+		default:
+			seen[code] = true
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+var codePattern = regexp.MustCompile(`^[A-Z0-9_-]{1,32}$`)
+
+// code validates a unit or obligation code: required, ASCII letters, digits,
+// '-' and '_' (they are typed in Telegram commands), unique ignoring case.
+func (d *decoder) code(n, item *yaml.Node, path, whatVI, whatEN string, seen map[string]int) string {
+	if n == nil || isNull(n) || (n.Kind == yaml.ScalarNode && strings.TrimSpace(n.Value) == "") {
+		d.ps.add(item.Line, path, "thiếu mã %[1]s (code)", "the %[2]s code (code) is missing", whatVI, whatEN)
+		return ""
+	}
+	code := strings.ToUpper(d.text(n, path))
+	if code == "" {
+		return ""
+	}
+	if !codePattern.MatchString(code) || code == "ALL" {
+		d.ps.add(n.Line, path, "mã %[1]s '%[3]s' không hợp lệ: chỉ dùng chữ cái không dấu, chữ số, '-' và '_' (tối đa 32 ký tự), không dùng 'ALL'",
+			"the %[2]s code '%[3]s' is not valid: use only letters A–Z, digits, '-' and '_' (at most 32), and not 'ALL'", whatVI, whatEN, code)
+		return code
+	}
+	if first, dup := seen[code]; dup {
+		d.ps.add(n.Line, path, "mã %[1]s '%[3]s' bị trùng (đã dùng ở dòng %[4]d; không phân biệt hoa thường)",
+			"the %[2]s code '%[3]s' is a duplicate (already used on line %[4]d; case does not matter)", whatVI, whatEN, code, first)
+		return code
+	}
+	seen[code] = n.Line
+	return code
+}
+
+// days reads a list of {date, name, name_en} entries; seen catches a date
+// given twice, even across days_off and working_days.
+func (d *decoder) days(n *yaml.Node, path string, loc *time.Location, seen map[time.Time]int) []CalendarDay {
+	if n == nil || isNull(n) {
+		return []CalendarDay{}
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.ps.add(n.Line, path, "%s phải là danh sách, ví dụ [{date: 16/02/2026, name: \"Nghỉ Tết\"}]",
+			"%s must be a list, e.g. [{date: 16/02/2026, name: \"Tet holiday\"}]", path)
+		return []CalendarDay{}
+	}
+	out := make([]CalendarDay, 0, len(n.Content))
+	for i, item := range n.Content {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		m := d.mapping(item, ipath, dayFields)
+		if m == nil {
+			continue
+		}
+		cd := CalendarDay{Line: item.Line}
+		if s := d.requiredText(m, item, ipath, "date"); s != "" {
+			date, ok := parseDate(s, loc)
+			switch {
+			case !ok:
+				d.ps.add(m["date"].Line, ipath+".date", "ngày %q không hợp lệ; viết DD/MM/YYYY, ví dụ 16/02/2026",
+					"the date %q is not valid; write DD/MM/YYYY, e.g. 16/02/2026", s)
+			case seen[date] != 0:
+				d.ps.add(m["date"].Line, ipath+".date", "ngày %s đã có ở dòng %d", "the date %s is already listed on line %d", s, seen[date])
+			default:
+				seen[date] = m["date"].Line
+				cd.Date = date
+			}
+		}
+		cd.Name = d.requiredText(m, item, ipath, "name")
+		cd.NameEN = d.text(m["name_en"], ipath+".name_en")
+		out = append(out, cd)
+	}
+	return out
+}
+
+// parseDate reads "DD/MM/YYYY" (one-digit day and month allowed) as
+// midnight in loc, refusing dates that do not exist.
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return time.Time{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || p == "" || len(p) > 4 || v < 0 {
+			return time.Time{}, false
+		}
+		n[i] = v
+	}
+	if n[2] < 2000 || n[2] > 2200 {
+		return time.Time{}, false
+	}
+	t := time.Date(n[2], time.Month(n[1]), n[0], 0, 0, 0, 0, loc)
+	if t.Day() != n[0] || int(t.Month()) != n[1] {
+		return time.Time{}, false // 31/02 normalises to March
+	}
+	return t, true
+}
+
+func (d *decoder) offsets(n *yaml.Node, path string) []reminders.Offset {
+	if n.Kind != yaml.SequenceNode {
+		d.ps.add(n.Line, path, "reminders phải là danh sách, ví dụ [7d, 3d, 1d, 0d]", "reminders must be a list, e.g. [7d, 3d, 1d, 0d]")
+		return []reminders.Offset{}
+	}
+	out := make([]reminders.Offset, 0, len(n.Content))
+	seen := map[reminders.Offset]bool{}
+	for i, c := range n.Content {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		s := d.text(c, ipath)
+		o, err := reminders.ParseOffset(s)
+		switch {
+		case err != nil:
+			d.ruleProblem(c, ipath, err)
+		case seen[o]:
+			d.ps.add(c.Line, ipath, "mốc nhắc %s bị ghi hai lần", "the reminder %s is listed twice", o)
+		default:
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (d *decoder) ruleProblem(n *yaml.Node, path string, err error) {
+	if re, ok := err.(*reminders.RuleError); ok {
+		d.ps.add(n.Line, path, "%[1]s", "%[2]s", re.VI, re.EN)
+		return
+	}
+	d.ps.add(n.Line, path, "%v", "%v", err)
+}
+
+func (d *decoder) clock(n *yaml.Node, path string, def ClockTime) ClockTime {
+	s := d.text(n, path)
+	if s == "" {
+		return def
+	}
+	h, m, err := reminders.ParseClock(s)
+	if err != nil {
+		d.ruleProblem(n, path, err)
+		return def
+	}
+	return ClockTime{h, m}
+}
+
+func (d *decoder) count(n *yaml.Node, path string, def int) int {
+	if n == nil || isNull(n) {
+		return def
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
+	switch {
+	case n.Kind != yaml.ScalarNode || err != nil:
+		d.ps.add(n.Line, path, "%s phải là một số nguyên, ví dụ 2", "%s must be a whole number, e.g. 2", path)
+	case v < 0:
+		d.ps.add(n.Line, path, "%s không được âm (ghi 0 để tắt)", "%s must not be negative (0 turns it off)", path)
+	case v > maxCount:
+		d.ps.add(n.Line, path, "%s quá lớn (tối đa %d ngày)", "%s is too large (at most %d days)", path, maxCount)
+	default:
+		return v
+	}
+	return def
+}
+
+func (d *decoder) boolean(n *yaml.Node, path string, def bool) bool {
+	if n == nil || isNull(n) {
+		return def
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch normalize(n.Value) {
+		case "true", "yes", "on", "có", "co":
+			return true
+		case "false", "no", "off", "không", "khong":
+			return false
+		}
+	}
+	d.ps.add(n.Line, path, "%s phải là true (có) hoặc false (không)", "%s must be true or false", path)
+	return def
+}
+
+// requiredText reads m[key] and reports it missing (at the line of the
+// enclosing item) when absent or empty.
+func (d *decoder) requiredText(m map[string]*yaml.Node, item *yaml.Node, path, key string) string {
+	field := key
+	if path != "" {
+		field = path + "." + key
+	}
+	n := m[key]
+	if n == nil || isNull(n) {
+		d.ps.add(item.Line, field, "thiếu trường bắt buộc '%s'", "the required field '%s' is missing", key)
+		return ""
+	}
+	s := d.text(n, field)
+	if s == "" && n.Kind == yaml.ScalarNode {
+		d.ps.add(n.Line, field, "trường '%s' đang để trống", "the field '%s' is empty", key)
+	}
+	return s
+}
+
+// text reads a scalar as trimmed NFC text: Vietnamese typed on some
+// phones and Macs arrives decomposed (NFD) and would not match otherwise.
+func (d *decoder) text(n *yaml.Node, path string) string {
+	if n == nil || isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		d.ps.add(n.Line, path, "cần một giá trị đơn (chữ), không phải danh sách hay nhóm", "expected a single value (text), not a list or a map")
+		return ""
+	}
+	s := norm.NFC.String(strings.TrimSpace(n.Value))
+	if utf8.RuneCountInString(s) > maxText {
+		d.ps.add(n.Line, path, "nội dung quá dài (%d ký tự; tối đa %d)", "the text is too long (%d characters; at most %d)", utf8.RuneCountInString(s), maxText)
+		return ""
+	}
+	return s
+}
+
+// mapping checks n is a mapping and returns its values by key, reporting
+// duplicate and unknown keys (with a spelling suggestion).
+func (d *decoder) mapping(n *yaml.Node, path string, known []string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		what := path
+		if what == "" {
+			what = "tệp kế hoạch"
+		}
+		d.ps.add(n.Line, path, "%[1]s phải là một nhóm trường dạng \"tên: giá trị\"", "%[2]s must be a set of \"name: value\" fields", what, orDefault(path, "the plan file"))
+		return nil
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := normalize(k.Value)
+		field := key
+		if path != "" {
+			field = path + "." + key
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.ps.add(k.Line, path, "tên trường không hợp lệ", "invalid field name")
+			continue
+		}
+		if !contains(known, key) {
+			if s := suggest(key, known); s != "" {
+				d.ps.add(k.Line, field, "trường không hợp lệ '%s' — có phải '%s'?", "unknown field '%s' — did you mean '%s'?", key, s)
+			} else {
+				d.ps.add(k.Line, field, "trường không hợp lệ '%s'; các trường được dùng: %s", "unknown field '%s'; the fields are: %s",
+					key, strings.Join(known, ", "))
+			}
+			continue
+		}
+		if _, dup := out[key]; dup {
+			d.ps.add(k.Line, field, "trường '%s' bị ghi hai lần", "the field '%s' is given twice", key)
+			continue
+		}
+		out[key] = v
+	}
+	return out
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func lineOf(n, fallback *yaml.Node) int {
+	if n != nil {
+		return n.Line
+	}
+	return fallback.Line
+}
+
+func normalize(s string) string { return norm.NFC.String(strings.ToLower(strings.TrimSpace(s))) }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cloneOffsets copies offsets into a non-nil slice, so plans compare equal
+// whether a list came from a default or from the file.
+func cloneOffsets(in []reminders.Offset) []reminders.Offset {
+	return append(make([]reminders.Offset, 0, len(in)), in...)
+}
+
+// suggest returns the candidate closest to s in edit distance, if close
+// enough to be a typo (at most 2 edits, and fewer than half of s).
+func suggest(s string, candidates []string) string {
+	if len(s) > 64 {
+		return ""
+	}
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if dist := editDistance(strings.ToLower(s), strings.ToLower(c)); dist < bestDist && dist*2 < len([]rune(s))+1 {
+			best, bestDist = c, dist
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance over runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
