@@ -1,0 +1,1018 @@
+package bot
+
+import (
+	"container/heap"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/reportbot/reportbot/db"
+)
+
+// SendAPI is the part of the Bot API the sender calls; *bot.Bot from
+// go-telegram satisfies it, and tests may wrap one.
+type SendAPI interface {
+	SendMessage(ctx context.Context, params *tgbot.SendMessageParams) (*models.Message, error)
+	SendDocument(ctx context.Context, params *tgbot.SendDocumentParams) (*models.Message, error)
+	SendPhoto(ctx context.Context, params *tgbot.SendPhotoParams) (*models.Message, error)
+	CopyMessage(ctx context.Context, params *tgbot.CopyMessageParams) (*models.MessageID, error)
+}
+
+// SenderConfig tunes the outbox sender. Zero fields take the defaults noted.
+type SenderConfig struct {
+	// GlobalPerSecond caps sends over all chats (default 25, under the
+	// roughly 30 a second Telegram allows a bot).
+	GlobalPerSecond float64
+	// PerChatPerSecond caps sends to one chat (default 1).
+	PerChatPerSecond float64
+	// GroupPerMinute caps sends to one group or supergroup (default 20).
+	GroupPerMinute float64
+	// MaxAttempts is how many times a message is tried against server or
+	// network errors before it is marked failed (default 8).
+	MaxAttempts int
+	// Workers is how many requests may be in flight at once (default 8).
+	// Each holds at most one message Telegram may have accepted but the
+	// outbox does not yet record, so it also bounds duplicates after a crash.
+	Workers int
+	// CallTimeout bounds one API call, uploads included (default 60s); a
+	// call that times out is retried later like a network error.
+	CallTimeout time.Duration
+	// PollInterval is how often Run looks at the outbox without a Kick, for
+	// messages written by another process (default 30s).
+	PollInterval time.Duration
+	// Pacer does every wait between calls (default RealPacer).
+	Pacer Pacer
+	// OnUnreachable, if set, is called once each time a member becomes
+	// unreachable (Telegram answered 403 for their private chat).
+	OnUnreachable func(memberID int64, chatID int64)
+}
+
+func (c SenderConfig) withDefaults() SenderConfig {
+	if c.GlobalPerSecond <= 0 {
+		c.GlobalPerSecond = 25
+	}
+	if c.PerChatPerSecond <= 0 {
+		c.PerChatPerSecond = 1
+	}
+	if c.GroupPerMinute <= 0 {
+		c.GroupPerMinute = 20
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = time.Minute
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 30 * time.Second
+	}
+	if c.Pacer == nil {
+		c.Pacer = RealPacer{}
+	}
+	return c
+}
+
+// SenderStats counts what the sender did since it was made.
+type SenderStats struct {
+	Sent            int64 // outbox messages Telegram accepted (a split text counts once)
+	TooManyRequests int64 // 429 answers, each followed by a pause of all sending
+	Retries         int64 // messages put back for a later attempt after a server or network error
+	Failures        int64 // messages given up: refused for good, out of attempts, or held for a blocked chat
+}
+
+// Sender drains the outbox to Telegram within Telegram's rate limits.
+//
+// Delivery is at least once, and in practice once: a message is marked sent
+// in the same moment Telegram's acceptance comes back, so a crash between the
+// two repeats at most the messages then in flight (one per worker).
+//
+// A chat's messages go in order (by due time, then by when they were queued);
+// a message put back after an error holds its chat's later messages until it
+// is sent or given up. Different chats do not wait for each other.
+//
+// When a user blocks the bot, the message and every pending message to that
+// chat are held (marked failed with the reason) and the member is marked
+// unreachable. When they write again and are marked reachable, the held
+// messages are NOT sent: by then they are stale (a reminder for a deadline
+// already past); whatever is due from then on is queued afresh.
+type Sender struct {
+	store *db.Store
+	api   SendAPI
+	cfg   SenderConfig
+	log   *slog.Logger
+	pacer Pacer
+	kick  chan struct{}
+
+	// drain lets one pass run at a time, whether from Run or Drain.
+	drain sync.Mutex
+
+	// mu guards limits, shared by the workers of a pass and kept between
+	// passes so pacing holds across them.
+	mu     sync.Mutex
+	limits paceLimits
+
+	sent, tooMany, retries, failures atomic.Int64
+
+	// crashAfterAccept, set by tests, runs when Telegram has accepted a
+	// message; true makes the sender stop before recording it, as a crash
+	// would.
+	crashAfterAccept func(m db.OutMessage) bool
+}
+
+// NewSender makes a sender; Run or Drain start it working.
+func NewSender(store *db.Store, api SendAPI, cfg SenderConfig, log *slog.Logger) *Sender {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Sender{
+		store:  store,
+		api:    api,
+		cfg:    cfg,
+		log:    log,
+		pacer:  cfg.Pacer,
+		kick:   make(chan struct{}, 1),
+		limits: newPaceLimits(cfg.GlobalPerSecond, cfg.PerChatPerSecond, cfg.GroupPerMinute),
+	}
+}
+
+// Kick tells Run that something was enqueued. It never blocks.
+func (s *Sender) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Stats returns the counters so far.
+func (s *Sender) Stats() SenderStats {
+	return SenderStats{
+		Sent:            s.sent.Load(),
+		TooManyRequests: s.tooMany.Load(),
+		Retries:         s.retries.Load(),
+		Failures:        s.failures.Load(),
+	}
+}
+
+// sendIdleFloor is the shortest idle wait of Run, so a due message that has
+// to wait behind a retried one is looked at again without a busy loop.
+const sendIdleFloor = time.Second
+
+// Run sends whatever is due until ctx ends, then waits for a Kick, the next
+// message's due time or the poll interval, whichever comes first.
+func (s *Sender) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		if _, err := s.Drain(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("send outbox", "err", sendRedact(err.Error()))
+		}
+		wait := s.cfg.PollInterval
+		if next, err := s.store.Read(ctx).NextOutboxAt(); err == nil && !next.IsZero() {
+			wait = min(wait, max(next.Sub(s.store.Now()), sendIdleFloor))
+		}
+		s.idle(ctx, wait)
+	}
+}
+
+// idle waits d or until a Kick. A kick that arrives just as the wait ends is
+// put back, so it is never lost.
+func (s *Sender) idle(ctx context.Context, d time.Duration) {
+	select {
+	case <-s.kick:
+		return
+	default:
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	kicked := make(chan bool, 1)
+	go func() {
+		select {
+		case <-s.kick:
+			cancel()
+			kicked <- true
+		case <-done:
+			kicked <- false
+		}
+	}()
+	var err error
+	if ip, ok := s.pacer.(paceIdler); ok {
+		err = ip.paceIdle(wctx, d)
+	} else {
+		err = s.pacer.Sleep(wctx, d)
+	}
+	close(done)
+	// The helper may take a kick after the wait ended by itself; the pass
+	// that follows may have read the outbox before that message was in it.
+	if <-kicked && err == nil {
+		s.Kick()
+	}
+}
+
+// Drain sends everything due now and returns how many outbox messages were
+// sent. Messages put back for later (after an error) are not waited for.
+func (s *Sender) Drain(ctx context.Context) (sent int, err error) {
+	s.drain.Lock()
+	defer s.drain.Unlock()
+	for {
+		n, err := s.pass(ctx)
+		sent += n
+		// A pass that sent nothing leaves only messages waiting behind a
+		// retry; another pass would find the same.
+		if err != nil || n == 0 {
+			return sent, err
+		}
+	}
+}
+
+// sendBatch is how many due messages a pass reads at once. It reads more
+// when fewer than half remain, so workers do not idle between batches.
+const sendBatch = 512
+
+// pass sends the messages due when it reads them, with the configured
+// number of workers, and returns when none is left that it may send.
+func (s *Sender) pass(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	s.limits.forget(s.pacer.Now())
+	s.mu.Unlock()
+	p := &sendPass{
+		s:       s,
+		ctx:     ctx,
+		changed: make(chan struct{}),
+		chats:   map[int64]*sendChat{},
+		known:   map[int64]bool{},
+		ready:   sendHeap{less: func(a, b *sendChat) bool { return a.queue[0].seq < b.queue[0].seq }},
+		waiting: sendHeap{less: func(a, b *sendChat) bool { return a.readyAt.Before(b.readyAt) }},
+	}
+	var wg sync.WaitGroup
+	for range s.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := p.next(); c != nil; c = p.next() {
+				p.deliverHead(c)
+			}
+		}()
+	}
+	wg.Wait()
+	if p.err == nil {
+		p.err = ctx.Err()
+	}
+	return p.sent, p.err
+}
+
+// sendPass is one pass over the due messages: a queue per chat, and two
+// heaps of the chats that are not busy, those free to send now (oldest
+// message first) and those waiting for their per-chat interval (soonest
+// first). A worker takes the best free chat and sends its first message, so
+// a slow chat never holds up the others and a chat's messages stay in order.
+type sendPass struct {
+	s   *Sender
+	ctx context.Context
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced when a chat frees up or a read ends
+	chats    map[int64]*sendChat
+	ready    sendHeap
+	waiting  sendHeap
+	known    map[int64]bool // outbox ids this pass has seen
+	queued   int            // messages in chat queues, those in flight included
+	parked   int            // due messages left for the next pass
+	inflight int
+	fetching bool
+	drained  bool // the last read found every due message
+	seq      int64
+	sent     int
+	err      error
+}
+
+// sendChat is one chat's queue within a pass.
+type sendChat struct {
+	id      int64
+	queue   []sendItem
+	busy    bool      // its first message is being sent
+	parked  bool      // a message was put back: the rest waits for the next pass
+	readyAt time.Time // earliest send, while in the waiting heap
+	index   int       // position in a heap, -1 when in none
+}
+
+type sendItem struct {
+	m   db.OutMessage
+	seq int64 // order of reading, which is due time then id
+}
+
+// next blocks until a chat may be sent to and returns it busy, or returns
+// nil when the pass is over.
+func (p *sendPass) next() *sendChat {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		if p.err != nil || p.ctx.Err() != nil {
+			return nil
+		}
+		if !p.drained && !p.fetching && p.queued-p.inflight < sendBatch/2 {
+			p.refill()
+			continue
+		}
+		now := p.s.pacer.Now()
+		for p.waiting.Len() > 0 && !p.waiting.chats[0].readyAt.After(now) {
+			heap.Push(&p.ready, heap.Pop(&p.waiting))
+		}
+		if p.ready.Len() > 0 {
+			c := heap.Pop(&p.ready).(*sendChat)
+			c.busy = true
+			p.inflight++
+			return c
+		}
+		if p.waiting.Len() > 0 {
+			at := p.waiting.chats[0].readyAt
+			p.mu.Unlock()
+			err := paceUntil(p.ctx, p.s.pacer, at)
+			p.mu.Lock()
+			if err != nil {
+				return nil
+			}
+			continue
+		}
+		if p.drained && p.inflight == 0 && !p.fetching {
+			return nil
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-p.ctx.Done():
+		}
+		p.mu.Lock()
+	}
+}
+
+// refill reads due messages not yet seen into the chat queues. It is called
+// and returns with p.mu held, releasing it while the database is read.
+func (p *sendPass) refill() {
+	p.fetching = true
+	// Every due message the pass already holds comes back too; read enough
+	// past them for a full batch of new ones.
+	limit := p.queued + p.parked + sendBatch
+	p.mu.Unlock()
+	r := p.s.store.Read(p.ctx)
+	rows, err := r.PendingOutbox(p.s.store.Now(), limit)
+	var retrying map[int64]int64
+	if err == nil {
+		retrying, err = r.RetryingChats()
+	}
+	p.mu.Lock()
+	p.fetching = false
+	defer p.broadcast()
+	if err != nil {
+		p.fail(fmt.Errorf("read outbox: %w", err))
+		return
+	}
+	fresh := 0
+	for _, m := range rows {
+		if p.known[m.ID] {
+			continue
+		}
+		p.known[m.ID] = true
+		fresh++
+		c := p.chats[m.ChatID]
+		if c == nil {
+			c = &sendChat{id: m.ChatID, index: -1}
+			p.chats[m.ChatID] = c
+		}
+		if first, ok := retrying[m.ChatID]; c.parked || (ok && first < m.ID) {
+			p.parked++
+			continue
+		}
+		c.queue = append(c.queue, sendItem{m: m, seq: p.seq})
+		p.seq++
+		p.queued++
+		if !c.busy && c.index < 0 {
+			p.schedule(c)
+		}
+	}
+	if fresh == 0 || len(rows) < limit {
+		p.drained = true
+	}
+}
+
+// schedule puts a free chat with messages in the waiting heap, from which
+// next moves it to the ready heap once its per-chat interval has passed.
+func (p *sendPass) schedule(c *sendChat) {
+	p.s.mu.Lock()
+	c.readyAt = p.s.limits.chatReady(c.queue[0].m.ChatID)
+	p.s.mu.Unlock()
+	heap.Push(&p.waiting, c)
+}
+
+// deliverHead sends c's first message and settles the queue by the outcome.
+func (p *sendPass) deliverHead(c *sendChat) {
+	p.mu.Lock()
+	m := c.queue[0].m
+	p.mu.Unlock()
+	outcome, final, err := p.s.deliver(p.ctx, m)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer p.broadcast()
+	c.busy = false
+	p.inflight--
+	if err != nil {
+		p.fail(err)
+		return
+	}
+	c.queue = c.queue[1:]
+	p.queued--
+	if final.ChatID != m.ChatID {
+		// The group moved; the database already points the rest there.
+		for i := range c.queue {
+			c.queue[i].m.ChatID = final.ChatID
+		}
+	}
+	switch outcome {
+	case sendDelivered:
+		p.sent++
+	case sendDeferred:
+		p.parked += len(c.queue)
+		fallthrough
+	case sendHeld:
+		// Deferred: the rest stays pending behind the retried message.
+		// Held: the rest is already marked failed in the database.
+		p.queued -= len(c.queue)
+		c.queue = nil
+		c.parked = true
+	}
+	if len(c.queue) > 0 {
+		p.schedule(c)
+	}
+}
+
+func (p *sendPass) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+func (p *sendPass) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// sendHeap is a container/heap of chats ordered by less.
+type sendHeap struct {
+	chats []*sendChat
+	less  func(a, b *sendChat) bool
+}
+
+func (h *sendHeap) Len() int           { return len(h.chats) }
+func (h *sendHeap) Less(i, j int) bool { return h.less(h.chats[i], h.chats[j]) }
+func (h *sendHeap) Swap(i, j int) {
+	h.chats[i], h.chats[j] = h.chats[j], h.chats[i]
+	h.chats[i].index, h.chats[j].index = i, j
+}
+func (h *sendHeap) Push(x any) {
+	c := x.(*sendChat)
+	c.index = len(h.chats)
+	h.chats = append(h.chats, c)
+}
+func (h *sendHeap) Pop() any {
+	c := h.chats[len(h.chats)-1]
+	h.chats = h.chats[:len(h.chats)-1]
+	c.index = -1
+	return c
+}
+
+// sendOutcome is how one outbox message ended within a pass.
+type sendOutcome int
+
+const (
+	sendDelivered sendOutcome = iota // Telegram accepted it and it is marked sent
+	sendGaveUp                       // marked failed; the chat's next message may go
+	sendDeferred                     // put back for a later attempt; the chat waits
+	sendHeld                         // the chat refused the bot; its pending messages are held
+)
+
+// sendMaxMoves bounds how often one message follows a group migration, in
+// case Telegram's answers point in a circle.
+const sendMaxMoves = 3
+
+// errSendCrashed is what a simulated crash (crashAfterAccept) returns.
+var errSendCrashed = errors.New("sender stopped after Telegram accepted a message (simulated crash)")
+
+// deliver sends one outbox message, in several parts if it is too long, and
+// records the result. An error means the pass must stop (shutdown or the
+// database failing); the message is then still pending.
+func (s *Sender) deliver(ctx context.Context, m db.OutMessage) (sendOutcome, db.OutMessage, error) {
+	moves := 0
+	for {
+		req, rest, err := s.request(m)
+		var msgID int
+		if err == nil {
+			msgID, err = s.call(ctx, m.ChatID, req)
+		}
+		if err == nil {
+			if s.crashAfterAccept != nil && s.crashAfterAccept(m) {
+				return 0, m, errSendCrashed
+			}
+			// Telegram has it: record that even if we are shutting down,
+			// or the message would go again.
+			wctx := context.WithoutCancel(ctx)
+			if rest != "" {
+				err := s.store.Tx(wctx, func(tx *db.Tx) error { return tx.MarkPartSent(m, msgID, rest) })
+				if err != nil {
+					return 0, m, fmt.Errorf("record part sent, outbox %d: %w", m.ID, err)
+				}
+				m = sendRemainder(m, rest)
+				continue
+			}
+			if err := s.store.Tx(wctx, func(tx *db.Tx) error { return tx.MarkSent(m, msgID) }); err != nil {
+				return 0, m, fmt.Errorf("record sent, outbox %d: %w", m.ID, err)
+			}
+			s.sent.Add(1)
+			return sendDelivered, m, nil
+		}
+		if ctx.Err() != nil {
+			// Shutting down mid-call: whether Telegram got it is unknown;
+			// the message stays pending as it was.
+			return 0, m, ctx.Err()
+		}
+		var mig *tgbot.MigrateError
+		if errors.As(err, &mig) && moves < sendMaxMoves {
+			moves++
+			to := int64(mig.MigrateToChatID)
+			if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MigrateChat(m.ChatID, to) }); err != nil {
+				return 0, m, fmt.Errorf("follow group %d to %d: %w", m.ChatID, to, err)
+			}
+			s.log.Info("group became a supergroup; following it", "chat", m.ChatID, "new_chat", to, "outbox_id", m.ID)
+			m.ChatID = to
+			continue
+		}
+		outcome, err := s.settle(ctx, m, err)
+		return outcome, m, err
+	}
+}
+
+// sendRemainder is m after a first part went out: the rest, as text, with no
+// reply and no file (the same change MarkPartSent makes to the row).
+func sendRemainder(m db.OutMessage, rest string) db.OutMessage {
+	m.Kind, m.Text, m.ReplyTo = db.KindText, rest, 0
+	m.FilePath, m.FileName, m.CopyChatID, m.CopyMessageID = "", "", 0, 0
+	return m
+}
+
+// Backoff after server and network errors: 10s, 20s, 40s… up to 30 minutes.
+const (
+	sendRetryBase = 10 * time.Second
+	sendRetryCap  = 30 * time.Minute
+)
+
+func sendBackoff(attempts int) time.Duration {
+	d := sendRetryBase
+	for range attempts {
+		if d *= 2; d >= sendRetryCap {
+			return sendRetryCap
+		}
+	}
+	return d
+}
+
+// settle records a failed send: held for a chat that refused the bot, failed
+// for an error that will not get better or after the last attempt, and put
+// back with a backoff otherwise.
+func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOutcome, error) {
+	reason := sendRedact(err.Error())
+	switch {
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return sendHeld, s.hold(ctx, m, reason)
+	case sendPermanent(err), m.Attempts+1 >= s.cfg.MaxAttempts:
+		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MarkFailed(m.ID, reason) }); err != nil {
+			return 0, fmt.Errorf("record failure, outbox %d: %w", m.ID, err)
+		}
+		s.failures.Add(1)
+		s.log.Error("outbox message failed", "outbox_id", m.ID, "chat", m.ChatID, "attempts", m.Attempts+1, "err", reason)
+		return sendGaveUp, nil
+	default:
+		delay := sendBackoff(m.Attempts)
+		at := s.store.Now().Add(delay)
+		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.RetryLater(m.ID, at, reason) }); err != nil {
+			return 0, fmt.Errorf("put back, outbox %d: %w", m.ID, err)
+		}
+		s.retries.Add(1)
+		s.log.Warn("outbox message put back", "outbox_id", m.ID, "chat", m.ChatID, "attempts", m.Attempts+1, "retry_in", delay, "err", reason)
+		return sendDeferred, nil
+	}
+}
+
+// hold handles a 403: the chat's pending messages are held so they are not
+// retried in a loop, and a private chat's member is marked unreachable, with
+// OnUnreachable told once per change.
+func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error {
+	memberID, changed := m.MemberID, false
+	err := s.store.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.MarkFailed(m.ID, reason); err != nil {
+			return err
+		}
+		if err := tx.HoldChat(m.ChatID, reason); err != nil {
+			return err
+		}
+		if m.ChatID <= 0 {
+			return nil
+		}
+		var err error
+		if changed, err = tx.SetUnreachable(m.ChatID, true); err != nil || !changed || memberID != 0 {
+			return err
+		}
+		if mem, err := tx.Reader().MemberByTelegramID(m.ChatID); err == nil {
+			memberID = mem.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("hold chat %d: %w", m.ChatID, err)
+	}
+	s.failures.Add(1)
+	s.log.Warn("chat refused the bot; its pending messages are held", "chat", m.ChatID, "outbox_id", m.ID, "err", reason)
+	if changed && memberID != 0 && s.cfg.OnUnreachable != nil {
+		s.cfg.OnUnreachable(memberID, m.ChatID)
+	}
+	return nil
+}
+
+// sendLocalError is a message that cannot be sent as it stands (a missing
+// file, a broken keyboard): trying again will not help.
+type sendLocalError struct{ err error }
+
+func (e *sendLocalError) Error() string { return e.err.Error() }
+func (e *sendLocalError) Unwrap() error { return e.err }
+
+// sendOtherCode reads the status of an API error go-telegram does not name.
+var sendOtherCode = regexp.MustCompile(`^error response from telegram for method \w+, (\d{3}) `)
+
+// sendPermanent tells errors that will not get better by waiting: a bad
+// request, a local problem, or any other 4xx Telegram answer (413: file too
+// large). Unauthorized and not-found (a revoked or mistyped token) and 5xx
+// are worth retrying: they are fixed outside the message.
+func sendPermanent(err error) bool {
+	var local *sendLocalError
+	var mig *tgbot.MigrateError
+	if errors.Is(err, tgbot.ErrorBadRequest) || errors.As(err, &local) || errors.As(err, &mig) {
+		return true
+	}
+	if sub := sendOtherCode.FindStringSubmatch(err.Error()); sub != nil {
+		code, _ := strconv.Atoi(sub[1])
+		return code >= 400 && code < 500
+	}
+	return false
+}
+
+// sendToken matches a bot token as it appears in an API or file URL.
+var sendToken = regexp.MustCompile(`bot\d+:[\w-]+`)
+
+// sendRedact removes any bot token from an error text before it is logged
+// or stored. go-telegram masks the token in request errors already; this
+// guards against any other path.
+func sendRedact(s string) string { return sendToken.ReplaceAllString(s, "bot***") }
+
+// call paces and makes one API call, pausing all sending and trying again
+// for as long as Telegram answers 429.
+func (s *Sender) call(ctx context.Context, chatID int64, req sendRequest) (int, error) {
+	for {
+		if err := s.paceSend(ctx, chatID); err != nil {
+			return 0, err
+		}
+		cctx, cancel := context.WithTimeout(ctx, s.cfg.CallTimeout)
+		id, err := req(cctx)
+		cancel()
+		var tooMany *tgbot.TooManyRequestsError
+		isTooMany := errors.As(err, &tooMany)
+		s.mu.Lock()
+		now := s.pacer.Now()
+		s.limits.done(chatID, now)
+		var wait time.Duration
+		if isTooMany {
+			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			s.limits.pause(now.Add(wait))
+		}
+		s.mu.Unlock()
+		if !isTooMany {
+			return id, err
+		}
+		s.tooMany.Add(1)
+		s.log.Warn("Telegram asked to slow down; pausing all sending", "chat", chatID, "retry_after", wait)
+	}
+}
+
+// paceSend waits for a send slot to chatID under every limit and any pause.
+func (s *Sender) paceSend(ctx context.Context, chatID int64) error {
+	for {
+		s.mu.Lock()
+		at, booked := s.limits.reserve(chatID, s.pacer.Now())
+		s.mu.Unlock()
+		if err := paceUntil(ctx, s.pacer, at); err != nil {
+			return err
+		}
+		if !booked {
+			continue
+		}
+		// A 429 seen by another worker while this one waited for its slot
+		// comes first.
+		s.mu.Lock()
+		paused := s.pacer.Now().Before(s.limits.pauseUntil)
+		s.mu.Unlock()
+		if !paused {
+			return nil
+		}
+	}
+}
+
+// sendRequest makes one Telegram call and returns the new message's id.
+type sendRequest func(ctx context.Context) (messageID int, err error)
+
+// Telegram's length limits, in UTF-16 code units.
+const (
+	sendTextLimit    = 4096
+	sendCaptionLimit = 1024
+)
+
+// request builds the call that sends m, or its first part; rest is the text
+// still to send after it ("" when the call sends everything).
+func (s *Sender) request(m db.OutMessage) (req sendRequest, rest string, err error) {
+	markup, err := sendMarkup(m.Markup)
+	if err != nil {
+		return nil, "", &sendLocalError{fmt.Errorf("outbox %d: bad inline keyboard: %w", m.ID, err)}
+	}
+	html := strings.EqualFold(m.ParseMode, string(models.ParseModeHTML))
+	var reply *models.ReplyParameters
+	if m.ReplyTo != 0 {
+		reply = &models.ReplyParameters{MessageID: m.ReplyTo, AllowSendingWithoutReply: true}
+	}
+	parseMode := models.ParseMode(m.ParseMode)
+	switch m.Kind {
+	case db.KindText, "":
+		text, rest := sendSplit(m.Text, sendTextLimit, html)
+		if rest != "" {
+			markup = nil // the keyboard goes under the last part
+		}
+		return func(ctx context.Context) (int, error) {
+			msg, err := s.api.SendMessage(ctx, &tgbot.SendMessageParams{
+				ChatID: m.ChatID, MessageThreadID: m.ThreadID, Text: text, ParseMode: parseMode,
+				ReplyParameters: reply, ReplyMarkup: markup,
+			})
+			return sendMessageID(msg, err)
+		}, rest, nil
+
+	case db.KindDocument, db.KindPhoto:
+		if _, err := os.Stat(m.FilePath); err != nil {
+			return nil, "", &sendLocalError{fmt.Errorf("outbox %d: the file to send is missing: %w", m.ID, err)}
+		}
+		caption, rest := sendCaption(m.Text, html)
+		if rest != "" {
+			markup = nil
+		}
+		name := m.FileName
+		if name == "" {
+			name = filepath.Base(m.FilePath)
+		}
+		return func(ctx context.Context) (int, error) {
+			// Opened per call: an upload consumes the reader, and a 429
+			// sends the same file again.
+			f, err := os.Open(m.FilePath)
+			if err != nil {
+				return 0, &sendLocalError{fmt.Errorf("outbox %d: open the file to send: %w", m.ID, err)}
+			}
+			defer f.Close()
+			file := &models.InputFileUpload{Filename: name, Data: f}
+			var msg *models.Message
+			if m.Kind == db.KindPhoto {
+				msg, err = s.api.SendPhoto(ctx, &tgbot.SendPhotoParams{
+					ChatID: m.ChatID, MessageThreadID: m.ThreadID, Photo: file, Caption: caption, ParseMode: parseMode,
+					ReplyParameters: reply, ReplyMarkup: markup,
+				})
+			} else {
+				msg, err = s.api.SendDocument(ctx, &tgbot.SendDocumentParams{
+					ChatID: m.ChatID, MessageThreadID: m.ThreadID, Document: file, Caption: caption, ParseMode: parseMode,
+					ReplyParameters: reply, ReplyMarkup: markup,
+				})
+			}
+			return sendMessageID(msg, err)
+		}, rest, nil
+
+	case db.KindCopy:
+		caption, rest := sendCaption(m.Text, html)
+		if rest != "" {
+			markup = nil
+		}
+		return func(ctx context.Context) (int, error) {
+			// An empty caption keeps the original message's own.
+			id, err := s.api.CopyMessage(ctx, &tgbot.CopyMessageParams{
+				ChatID: m.ChatID, MessageThreadID: m.ThreadID, FromChatID: m.CopyChatID, MessageID: m.CopyMessageID,
+				Caption: caption, ParseMode: parseMode, ReplyParameters: reply, ReplyMarkup: markup,
+			})
+			if err != nil {
+				return 0, err
+			}
+			if id == nil {
+				return 0, nil
+			}
+			return id.ID, nil
+		}, rest, nil
+	}
+	return nil, "", &sendLocalError{fmt.Errorf("outbox %d: unknown kind %q", m.ID, m.Kind)}
+}
+
+func sendMessageID(msg *models.Message, err error) (int, error) {
+	if err != nil || msg == nil {
+		return 0, err
+	}
+	return msg.ID, nil
+}
+
+// sendMarkup checks that an outbox row's markup is an inline keyboard and
+// returns it as stored (nil if there is none). Sending the stored JSON, not a
+// re-encoded models value, keeps fields the producer left out out of the
+// request.
+func sendMarkup(raw string) (models.ReplyMarkup, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var kb models.InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(raw), &kb); err != nil {
+		return nil, err
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return nil, nil
+	}
+	return json.RawMessage(raw), nil
+}
+
+// sendUTF16Len is a text's length as Telegram counts it: in UTF-16 code
+// units, so a character outside the Basic Multilingual Plane counts two.
+func sendUTF16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// sendCaption fits text into a caption. A text too long for one is cut to
+// fit, with an ellipsis, and after is the whole text, to send as a message
+// after the file; otherwise after is "".
+func sendCaption(text string, html bool) (caption, after string) {
+	if sendUTF16Len(text) <= sendCaptionLimit {
+		return text, ""
+	}
+	head, _ := sendSplit(text, sendCaptionLimit-1, html)
+	return head + "…", text
+}
+
+// sendSplit cuts text into a first part of at most limit UTF-16 code units
+// and the rest ("" if the text fits). It cuts at a paragraph break, else a
+// line break, else a space, in the second half of the part; failing those,
+// as late as possible. It never cuts inside a character (a UTF-8 sequence,
+// a surrogate pair), before a combining accent (Vietnamese typed with
+// decomposed accents) or, for HTML, inside a tag or an entity; tags open at
+// the cut are closed at the end of the part and opened again in the rest, so
+// both parse. Lengths are counted on the text as written, markup included,
+// which is never less than what Telegram counts. Markdown entities that span
+// the cut are not repaired.
+func sendSplit(text string, limit int, html bool) (head, rest string) {
+	if sendUTF16Len(text) <= limit {
+		return text, ""
+	}
+	budget := limit
+	for {
+		cut := sendCutAt(text, budget, html)
+		var closers, openers string
+		if html {
+			open := sendOpenTags(text[:cut])
+			for i := len(open) - 1; i >= 0; i-- {
+				closers += "</" + open[i].name + ">"
+			}
+			for _, t := range open {
+				openers += t.tag
+			}
+		}
+		head = strings.TrimRightFunc(text[:cut], unicode.IsSpace)
+		over := sendUTF16Len(head) + sendUTF16Len(closers) - limit
+		if over <= 0 || budget <= over {
+			rest = strings.TrimLeftFunc(text[cut:], unicode.IsSpace)
+			if rest != "" {
+				rest = openers + rest
+			}
+			return head + closers, rest
+		}
+		// Make room for the closing tags and cut again.
+		budget -= over
+	}
+}
+
+// sendCutAt returns the byte offset to end a part that may hold budget
+// UTF-16 code units; see sendSplit for where it prefers to cut.
+func sendCutAt(text string, budget int, html bool) int {
+	var para, line, space, safe, hard int
+	units := 0
+	inTag := false
+	entityEnd := 0 // byte offset just past the entity being read
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if i > 0 {
+			hard = i
+			if !inTag && i >= entityEnd && !unicode.Is(unicode.Mn, r) {
+				safe = i
+				if 2*units >= budget {
+					switch {
+					case r == '\n' && strings.HasPrefix(text[i+1:], "\n"):
+						para = i
+					case r == '\n':
+						line = i
+					case r == ' ':
+						space = i
+					}
+				}
+			}
+		}
+		n := 1
+		if r >= 0x10000 {
+			n = 2
+		}
+		if units+n > budget {
+			break
+		}
+		units += n
+		if html {
+			switch r {
+			case '<':
+				inTag = true
+			case '>':
+				inTag = false
+			case '&':
+				if end := strings.IndexByte(text[i:], ';'); end > 0 && end < 12 {
+					entityEnd = i + end + 1
+				}
+			}
+		}
+		i += size
+		if i == len(text) {
+			return i
+		}
+	}
+	for _, at := range []int{para, line, space, safe, hard} {
+		if at > 0 {
+			return at
+		}
+	}
+	// Not even one character fits; send one anyway so the text shrinks.
+	_, size := utf8.DecodeRuneInString(text)
+	return size
+}
+
+// sendTag is an HTML tag open at a cut: its name and the tag as written.
+type sendTag struct{ name, tag string }
+
+// sendOpenTags lists the HTML tags left open at the end of s, outermost first.
+func sendOpenTags(s string) []sendTag {
+	var open []sendTag
+	for {
+		start := strings.IndexByte(s, '<')
+		if start < 0 {
+			return open
+		}
+		end := strings.IndexByte(s[start:], '>')
+		if end < 0 {
+			return open
+		}
+		tag := s[start : start+end+1]
+		s = s[start+end+1:]
+		inner := strings.Trim(tag, "<>")
+		if name, ok := strings.CutPrefix(inner, "/"); ok {
+			if len(open) > 0 && strings.EqualFold(open[len(open)-1].name, name) {
+				open = open[:len(open)-1]
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(inner, " ")
+		open = append(open, sendTag{name: strings.ToLower(name), tag: tag})
+	}
+}

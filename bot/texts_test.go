@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"regexp"
+	"sort"
+	"testing"
+	"time"
+)
+
+var verb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
+
+// TestCatalogsMatch keeps the two languages in step: the same keys, and in
+// each text the same formatting verbs in the same order, so a translation can
+// never drop or swap an argument.
+func TestCatalogsMatch(t *testing.T) {
+	for key, vi := range textsVI {
+		en, ok := textsEN[key]
+		if !ok {
+			t.Errorf("%q has no English text", key)
+			continue
+		}
+		if got, want := verb.FindAllString(en, -1), verb.FindAllString(vi, -1); !equal(got, want) {
+			t.Errorf("%q: English verbs %v, Vietnamese %v", key, got, want)
+		}
+	}
+	var extra []string
+	for key := range textsEN {
+		if _, ok := textsVI[key]; !ok {
+			extra = append(extra, key)
+		}
+	}
+	sort.Strings(extra)
+	if len(extra) > 0 {
+		t.Errorf("English texts without Vietnamese: %v", extra)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestPickLang(t *testing.T) {
+	cases := []struct{ chosen, telegram, want string }{
+		{"", "vi", "vi"},
+		{"", "en", "en"},
+		{"", "en-US", "en"},
+		{"", "fr", "vi"},
+		{"", "", "vi"},
+		{"vi", "en", "vi"},
+		{"en", "vi", "en"},
+	}
+	for _, c := range cases {
+		if got := pickLang(c.chosen, c.telegram); got != c.want {
+			t.Errorf("pickLang(%q, %q) = %q, want %q", c.chosen, c.telegram, got, c.want)
+		}
+	}
+}
+
+func TestDaysUntilCountsLocalDates(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	deadline := time.Date(2026, 6, 10, 17, 0, 0, 0, loc)
+	cases := []struct {
+		now  time.Time
+		want int
+	}{
+		{time.Date(2026, 6, 3, 8, 0, 0, 0, loc), 7},
+		{time.Date(2026, 6, 9, 23, 59, 0, 0, loc), 1},
+		// 18:00 UTC on 9/6 is already 01:00 on 10/6 in Hà Nội.
+		{time.Date(2026, 6, 9, 18, 0, 0, 0, time.UTC), 0},
+		{time.Date(2026, 6, 12, 8, 0, 0, 0, loc), -2},
+	}
+	for _, c := range cases {
+		if got := daysUntil(c.now, deadline, loc); got != c.want {
+			t.Errorf("daysUntil(%v) = %d, want %d", c.now, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
+)
+
+// run runs one command line in-process with its own environment.
+func run(t *testing.T, ctx context.Context, envs map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errw syncBuffer
+	code = Main(ctx, args, &out, &errw, func(k string) string { return envs[k] })
+	return code, out.String(), errw.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+const examplePlan = "../../examples/plan.yaml"
+
+func TestRunWithoutTokenExplainsAndExits2(t *testing.T) {
+	code, _, stderr := run(t, context.Background(), map[string]string{"REPORTBOT_DATA": t.TempDir()}, "run")
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN", "BotFather", "reportbot demo"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("message lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestPlanImportIsIdempotentAndAllOrNothing(t *testing.T) {
+	env := map[string]string{"REPORTBOT_DATA": t.TempDir()}
+	ctx := context.Background()
+	code, out, stderr := run(t, ctx, env, "plan", "import", examplePlan)
+	if code != exitOK {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "unit VP added") || !strings.Contains(out, "obligation BC6T added") {
+		t.Errorf("import output:\n%s", out)
+	}
+	code, out, _ = run(t, ctx, env, "plan", "import", examplePlan)
+	if code != exitOK || !strings.Contains(out, "không thay đổi") {
+		t.Errorf("re-import: exit %d, output:\n%s", code, out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	data, _ := os.ReadFile(examplePlan)
+	broken := strings.Replace(string(data), "recurrence: yearly 10/06", "recurrence: yearly 31/02", 1)
+	broken = strings.Replace(broken, "code: TTRA", "code: VP", 1)
+	os.WriteFile(bad, []byte(broken), 0o600)
+	code, _, stderr = run(t, ctx, env, "plan", "import", bad)
+	if code != exitUsage {
+		t.Fatalf("bad plan: exit %d, want %d", code, exitUsage)
+	}
+	if !regexp.MustCompile(`dòng \d+, obligations\[0\]\.recurrence`).MatchString(stderr) {
+		t.Errorf("error does not name the line and field:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "chưa nhập gì") {
+		t.Errorf("error does not say nothing was imported:\n%s", stderr)
+	}
+	// Nothing of the bad file landed: the exported plan still has TTRA.
+	_, out, _ = run(t, ctx, env, "plan", "export")
+	if !strings.Contains(out, "TTRA") || !strings.Contains(out, "yearly 10/06") {
+		t.Errorf("export after a refused import:\n%s", out)
+	}
+}
+
+func TestInviteUnknownUnitAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"REPORTBOT_DATA": dir}
+	ctx := context.Background()
+	run(t, ctx, env, "plan", "import", examplePlan)
+	code, _, stderr := run(t, ctx, env, "invite", "NOPE")
+	if code != exitUsage || !strings.Contains(stderr, "NOPE") {
+		t.Fatalf("unknown unit: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := run(t, ctx, env, "invite", "vp", "--role", "head")
+	if code != exitOK {
+		t.Fatalf("invite: exit %d: %s", code, stderr)
+	}
+	if !regexp.MustCompile(`start=[A-Za-z0-9_-]{20,}`).MatchString(out) {
+		t.Errorf("no deep link token:\n%s", out)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, stderr := run(t, ctx, env, "backup", backup); code != exitOK {
+		t.Fatalf("backup: exit %d: %s", code, stderr)
+	}
+	if err := db.CheckIntegrity(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCalendarListsTet(t *testing.T) {
+	env := map[string]string{"REPORTBOT_DATA": t.TempDir()}
+	code, out, stderr := run(t, context.Background(), env, "calendar", "2027")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "06/02/2027") || !strings.Contains(out, "Tết") {
+		t.Errorf("calendar 2027:\n%s", out)
+	}
+}
+
+func TestDataFileThatIsNotADatabase(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "reportbot.db"), bytes.Repeat([]byte("not sqlite "), 500), 0o600)
+	code, _, stderr := run(t, context.Background(), map[string]string{"REPORTBOT_DATA": dir}, "plan", "export")
+	if code != exitUsage || !strings.Contains(stderr, "not a SQLite database") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+// TestQuickStart follows the README's quick start against the fake Bot API:
+// import the plan, invite a head, run, the head opens the link and sees what
+// the unit owes; an admin binds the Office chat and the group.
+func TestQuickStart(t *testing.T) {
+	srv := telegramtest.New()
+	defer srv.Close()
+	dir := t.TempDir()
+	env := map[string]string{"REPORTBOT_DATA": dir, "TELEGRAM_BOT_TOKEN": srv.Token()}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	run(t, ctx, env, "plan", "import", examplePlan)
+	_, headInvite, _ := run(t, ctx, env, "invite", "TCBC")
+	_, adminInvite, _ := run(t, ctx, env, "invite", "--role", "admin")
+	token := func(out string) string {
+		m := regexp.MustCompile(`start=(\S+)`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no token in %q", out)
+		}
+		return m[1]
+	}
+
+	done := make(chan int)
+	var stderr string
+	go func() {
+		code, _, e := run(t, ctx, env, "run", "--api-url", srv.URL())
+		stderr = e
+		done <- code
+	}()
+
+	head := srv.NewUser(501, "Trần Thị Bình", "binh", "vi")
+	srv.InjectText(telegramtest.PrivateChat(head), head, "/start "+token(headInvite))
+	wait := func(chatID int64, want string) {
+		t.Helper()
+		wctx, wcancel := telegramtest.Within(10 * time.Second)
+		defer wcancel()
+		if _, err := srv.WaitSent(wctx, func(s telegramtest.Sent) bool {
+			return s.ChatID == chatID && strings.Contains(s.Text, want)
+		}); err != nil {
+			t.Fatalf("no %q to %d: %v", want, chatID, err)
+		}
+	}
+	wait(head.ID, "Chào mừng Trần Thị Bình")
+	wait(head.ID, "Báo cáo")
+
+	admin := srv.NewUser(502, "Lê Quản Trị", "qt", "vi")
+	srv.InjectText(telegramtest.PrivateChat(admin), admin, "/start "+token(adminInvite))
+	wait(admin.ID, "Chào mừng Lê Quản Trị")
+	office := srv.NewGroup(-4001, "Văn phòng Sở")
+	group := srv.NewSupergroup(-1004002, "Sở Nội vụ", false)
+	srv.InjectText(office, admin, "/bind office")
+	wait(office.ID, "Văn phòng Sở")
+	srv.InjectText(group, admin, "/bind group")
+	wait(group.ID, "thông báo chung")
+
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("run exited %d:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, srv.Token()) {
+		t.Fatal("the log contains the bot token")
+	}
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/reportbot/reportbot/bot"
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
+)
+
+const noToken = `TELEGRAM_BOT_TOKEN is not set.
+
+To get a token: open Telegram, talk to @BotFather, send /newbot and follow the
+questions; BotFather answers with a token like 123456789:AA…. Then:
+
+    export TELEGRAM_BOT_TOKEN='<the token>'
+    reportbot run
+
+To try reportbot without a token, run the demo: it plays a whole reporting
+season against a built-in fake Telegram and prints the conversation:
+
+    reportbot demo
+
+Chưa có TELEGRAM_BOT_TOKEN. Lấy token từ @BotFather trong Telegram (/newbot),
+hoặc chạy thử không cần token: reportbot demo
+`
+
+// runOptions are the flags of "reportbot run".
+type runOptions struct {
+	dataDir    string
+	apiURL     string
+	webhookURL string
+	listen     string
+	logFormat  string
+	logLevel   string
+	workers    int
+}
+
+func (a *app) cmdRun(args []string) error {
+	fs, dataDir := a.flags("run")
+	var o runOptions
+	fs.StringVar(&o.apiURL, "api-url", envOr(a.getenv, "REPORTBOT_API_URL", "https://api.telegram.org"), "Bot API server: Telegram's, a local Bot API server, or a fake (env REPORTBOT_API_URL)")
+	fs.StringVar(&o.webhookURL, "webhook-url", a.getenv("REPORTBOT_WEBHOOK_URL"), "public HTTPS URL Telegram posts updates to; empty means long polling (env REPORTBOT_WEBHOOK_URL)")
+	fs.StringVar(&o.listen, "listen", envOr(a.getenv, "REPORTBOT_LISTEN", ":8443"), "address the webhook server listens on (env REPORTBOT_LISTEN)")
+	fs.StringVar(&o.logFormat, "log-format", envOr(a.getenv, "REPORTBOT_LOG_FORMAT", "text"), "text or json")
+	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	o.dataDir = *dataDir
+	token := a.getenv("TELEGRAM_BOT_TOKEN")
+	if token == "" {
+		fmt.Fprint(a.stderr, noToken)
+		return configError{"no token"}
+	}
+	log, err := newLogger(a.stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(o.dataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	loc, err := planLocation(a.ctx, store)
+	if err != nil {
+		return err
+	}
+	b, err := bot.New(a.ctx, bot.Config{
+		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
+		Location: loc, Log: log, Workers: o.workers,
+	})
+	if err != nil {
+		if errors.Is(err, bot.ErrTokenRefused) {
+			return configError{err.Error()}
+		}
+		return err
+	}
+	log.Info("reportbot started", "bot", "@"+b.Username(), "data", o.dataDir, "mode", mode(o.webhookURL))
+
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(a.ctx)
+	defer cancel()
+	if o.webhookURL != "" {
+		srv, err := a.startWebhook(ctx, b, o, &wg)
+		if err != nil {
+			return err
+		}
+		defer srv.Shutdown(context.Background())
+	}
+	err = b.Run(ctx, o.webhookURL == "")
+	wg.Wait()
+	log.Info("reportbot stopped")
+	return err
+}
+
+func mode(webhookURL string) string {
+	if webhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// startWebhook serves the webhook and registers it with Telegram. The secret
+// comes from REPORTBOT_WEBHOOK_SECRET or is made fresh at every start; it is
+// never logged.
+func (a *app) startWebhook(ctx context.Context, b *bot.Bot, o runOptions, wg *sync.WaitGroup) (*http.Server, error) {
+	u, err := url.Parse(o.webhookURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, usagef("--webhook-url must be a full URL such as https://bot.example.gov.vn/telegram")
+	}
+	secret := a.getenv("REPORTBOT_WEBHOOK_SECRET")
+	if secret == "" {
+		buf := make([]byte, 24)
+		rand.Read(buf)
+		secret = hex.EncodeToString(buf)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, b.WebhookHandler(secret))
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return nil, configError{fmt.Sprintf("--listen %s: %v", o.listen, err)}
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		srv.Serve(ln)
+	}()
+	if err := b.SetWebhook(ctx, o.webhookURL, secret); err != nil {
+		srv.Close()
+		return nil, err
+	}
+	return srv, nil
+}
+
+func envOr(getenv env, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// planLocation is the zone of the imported plan (Asia/Ho_Chi_Minh before any).
+func planLocation(ctx context.Context, store *db.Store) (*time.Location, error) {
+	pol, err := reminders.LoadPolicy(store.Read(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return pol.Location(), nil
+}

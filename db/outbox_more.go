@@ -1,0 +1,41 @@
+package db
+
+// MarkPartSent records that Telegram accepted the first part of a message
+// that goes out as several (a text over Telegram's length limit, or a file
+// whose caption was too long to ride along). The row becomes a plain text
+// message holding what is left to send, without the reply it answered (only
+// the first part replies) and without a file, so a crash repeats at most the
+// part in flight. The part is remembered like the whole message, so a reply
+// to any part is understood.
+func (tx *Tx) MarkPartSent(m OutMessage, messageID int, rest string) error {
+	_, err := tx.exec(`UPDATE outbox SET kind = 'text', text = ?, reply_to = 0, file_path = '', file_name = '',
+		copy_chat_id = 0, copy_message_id = 0, error = '' WHERE id = ? AND status = 'pending'`, rest, m.ID)
+	if err != nil {
+		return err
+	}
+	if m.Purpose == "" || messageID == 0 {
+		return nil
+	}
+	return tx.RememberMessage(m.ChatID, messageID, m.Purpose, m.RefID)
+}
+
+// RetryingChats maps each chat with a pending message that was put back for
+// a later attempt (RetryLater) to the lowest such message id. The sender
+// sends nothing newer to that chat before it, so a chat's messages keep their
+// order across retries.
+func (r *Reader) RetryingChats() (map[int64]int64, error) {
+	rows, err := r.query(`SELECT chat_id, MIN(id) FROM outbox WHERE status = 'pending' AND attempts > 0 GROUP BY chat_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var chat, id int64
+		if err := rows.Scan(&chat, &id); err != nil {
+			return nil, err
+		}
+		out[chat] = id
+	}
+	return out, rows.Err()
+}
