@@ -69,9 +69,13 @@ type Bot struct {
 
 	wake   chan struct{}
 	lastOK lastCall
+	rem    reminderState // the planner's per-process memory (reminders.go)
 	// inboxFailures counts polls whose updates could not be stored (and so
 	// were left on Telegram's side).
 	inboxFailures atomic.Int64
+	// updatesHandled and downloadFailures feed /metrics.
+	updatesHandled   atomic.Int64
+	downloadFailures atomic.Int64
 }
 
 // lastCall remembers the last successful Telegram call, for /healthz.
@@ -217,6 +221,11 @@ func (b *Bot) Run(ctx context.Context, polling bool) error {
 	go func() {
 		defer wg.Done()
 		b.sender.Run(ctx)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.runTicker(ctx)
 	}()
 	<-ctx.Done()
 	wg.Wait()

@@ -135,6 +135,7 @@ func (b *Bot) finish(ctx context.Context, updateID int64, r *Request, failure st
 		b.log.Error("finish update", "update_id", updateID, "err", err)
 		return
 	}
+	b.updatesHandled.Add(1)
 	if r != nil && r.sent > 0 {
 		b.sender.Kick()
 	}

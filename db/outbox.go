@@ -266,3 +266,10 @@ func (r *Reader) MaxUpdateID() (int64, error) {
 	err := r.queryRow(`SELECT MAX(update_id) FROM updates`).Scan(&v)
 	return v.Int64, err
 }
+
+// CountSubmissions counts every submission ever recorded, for /metrics.
+func (r *Reader) CountSubmissions() (int64, error) {
+	var n int64
+	err := r.queryRow(`SELECT COUNT(*) FROM submissions`).Scan(&n)
+	return n, err
+}

@@ -220,4 +220,3 @@ func weekdayName(d time.Weekday, lang string) string {
 	}
 	return weekdaysVI[d]
 }
-

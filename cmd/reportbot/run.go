@@ -14,6 +14,7 @@ import (
 
 	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/ops"
 	"github.com/reportbot/reportbot/reminders"
 )
 
@@ -43,6 +44,7 @@ type runOptions struct {
 	logFormat  string
 	logLevel   string
 	workers    int
+	httpAddr   string
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -54,6 +56,7 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.logFormat, "log-format", envOr(a.getenv, "REPORTBOT_LOG_FORMAT", "text"), "text or json")
 	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
+	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -97,6 +100,14 @@ func (a *app) cmdRun(args []string) error {
 			return err
 		}
 		defer srv.Shutdown(context.Background())
+	}
+	if o.httpAddr != "" {
+		srv, err := serveOps(b, o.httpAddr, &wg)
+		if err != nil {
+			return err
+		}
+		defer srv.Shutdown(context.Background())
+		log.Info("health and metrics", "addr", o.httpAddr)
 	}
 	err = b.Run(ctx, o.webhookURL == "")
 	wg.Wait()
@@ -162,4 +173,19 @@ func planLocation(ctx context.Context, store *db.Store) (*time.Location, error) 
 		return nil, err
 	}
 	return pol.Location(), nil
+}
+
+// serveOps serves /healthz and /metrics for the operator.
+func serveOps(b *bot.Bot, addr string, wg *sync.WaitGroup) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, configError{fmt.Sprintf("--http %s: %v", addr, err)}
+	}
+	srv := &http.Server{Handler: ops.Handler(b, ops.DefaultLimits), ReadHeaderTimeout: 10 * time.Second}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		srv.Serve(ln)
+	}()
+	return srv, nil
 }
