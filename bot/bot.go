@@ -69,7 +69,6 @@ type Bot struct {
 
 	wake   chan struct{}
 	lastOK lastCall
-	rem    reminderState // the planner's per-process memory (reminders.go)
 	// inboxFailures counts polls whose updates could not be stored (and so
 	// were left on Telegram's side).
 	inboxFailures atomic.Int64
@@ -221,11 +220,6 @@ func (b *Bot) Run(ctx context.Context, polling bool) error {
 	go func() {
 		defer wg.Done()
 		b.sender.Run(ctx)
-	}()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b.runTicker(ctx)
 	}()
 	<-ctx.Done()
 	wg.Wait()
