@@ -48,6 +48,12 @@ type Config struct {
 	// DownloadStall gives up a file download that received nothing for this
 	// long (default 60s); it is retried like any failed download.
 	DownloadStall time.Duration
+	// RateLimit bounds how fast a head, member or stranger may send updates.
+	RateLimit RateLimit
+	// ManualTick keeps Run from starting the per-minute planner trigger:
+	// tests that drive the business clock call Tick themselves, and a
+	// wall-clock minute passing mid-test must not send anything.
+	ManualTick bool
 }
 
 // Bot is reportbot's Telegram side.
@@ -69,6 +75,8 @@ type Bot struct {
 
 	wake   chan struct{}
 	lastOK lastCall
+	rem    reminderState // the planner's per-process memory (reminders.go)
+	flood  floodGuard    // per-user rate limit (ratelimit.go)
 	// inboxFailures counts polls whose updates could not be stored (and so
 	// were left on Telegram's side).
 	inboxFailures atomic.Int64
@@ -221,6 +229,13 @@ func (b *Bot) Run(ctx context.Context, polling bool) error {
 		defer wg.Done()
 		b.sender.Run(ctx)
 	}()
+	if !b.cfg.ManualTick {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.runTicker(ctx)
+		}()
+	}
 	<-ctx.Done()
 	wg.Wait()
 	return nil

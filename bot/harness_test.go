@@ -63,7 +63,7 @@ func newHarness(t *testing.T, start time.Time, setup ...func(*Bot)) *harness {
 	h.cancel = cancel
 	b, err := New(ctx, Config{
 		Token: h.srv.Token(), APIURL: h.srv.URL(), DataDir: dir, Store: store, Location: hcmc,
-		Log: testLogger(), PollTimeout: time.Second, Pacer: h.pacer,
+		Log: testLogger(), PollTimeout: time.Second, Pacer: h.pacer, ManualTick: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -126,16 +126,8 @@ func (h *harness) invite(unitCode string, role db.Role) string {
 	h.t.Helper()
 	var token string
 	err := h.store.Tx(context.Background(), func(tx *db.Tx) error {
-		var unitID int64
-		if unitCode != "" {
-			u, err := tx.Reader().UnitByCode(unitCode)
-			if err != nil {
-				return err
-			}
-			unitID = u.ID
-		}
 		var err error
-		token, _, err = tx.CreateInvite(unitID, role, 7*24*time.Hour, "test")
+		token, _, err = tx.CreateInviteByCode(unitCode, role, 7*24*time.Hour, "test")
 		return err
 	})
 	if err != nil {

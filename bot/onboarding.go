@@ -16,6 +16,9 @@ import (
 // of commands here is the order of /help and of the Telegram menu.
 func (b *Bot) register() {
 	b.registerOnboarding()
+	b.registerReminders()
+	b.registerSubmissions() // also sets b.onFiles
+	b.registerConsole() // after registerSubmissions: it puts plan files before b.onFiles
 }
 
 func (b *Bot) registerOnboarding() {

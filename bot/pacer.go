@@ -43,9 +43,10 @@ func (RealPacer) Sleep(ctx context.Context, d time.Duration) error {
 // and can still be checked. It is safe for concurrent use; concurrent sleepers
 // advance the one clock in turn, which is conservative for rate limits.
 //
-// An idle wait of Sender.Run (nothing due until the next Kick) does not race
-// the clock forward: under a FakePacer it blocks until Kick or the end of the
-// context, so Run idles instead of spinning.
+// An idle wait of Sender.Run (nothing due) does not race the clock forward:
+// under a FakePacer it ends on Kick or after a few milliseconds of real time,
+// so Run idles instead of spinning and still notices messages that came due
+// because a test moved the business clock (db.Store.Now).
 type FakePacer struct {
 	mu     sync.Mutex
 	now    time.Time
@@ -101,12 +102,17 @@ func (p *FakePacer) Sleeps() int {
 	return p.sleeps
 }
 
-// paceIdle is the sender's idle wait: under a FakePacer it waits for ctx (a
-// Kick or shutdown) in real time, since racing virtual time forward would
-// only spin; the clock is not moved.
+// paceIdlePoll is how long, in real time, Sender.Run idles under a
+// FakePacer before it looks at the outbox again.
+const paceIdlePoll = 10 * time.Millisecond
+
+// paceIdle is the sender's idle wait under a FakePacer: it ends on a Kick
+// (ctx) or after paceIdlePoll of real time, and does not move the virtual
+// clock. Racing virtual time forward would only spin, and waiting for a Kick
+// alone would miss a message that came due because a test moved the
+// business clock.
 func (p *FakePacer) paceIdle(ctx context.Context, _ time.Duration) error {
-	<-ctx.Done()
-	return ctx.Err()
+	return RealPacer{}.Sleep(ctx, paceIdlePoll)
 }
 
 // paceIdler is a Pacer with its own idle wait; see FakePacer.
@@ -124,10 +130,16 @@ func paceUntil(ctx context.Context, p Pacer, t time.Time) error {
 	return ctx.Err()
 }
 
-// paceMargin keeps the sender this far under each configured limit, so that
-// jitter between when a request leaves and when Telegram counts it does not
-// tip a sliding window over.
-const paceMargin = 0.02
+// paceMargin keeps the sender this far under each configured limit, and
+// paceCatchUp is how far behind schedule the global slots may be used. A
+// minimum interval with that catch-up lets at most 1 + (1s+paceCatchUp)/
+// interval sends into any one-second window, which is 1 + 0.99 × the limit:
+// under it, with room left for jitter between when a request leaves and
+// when Telegram counts it.
+const (
+	paceMargin  = 0.02
+	paceCatchUp = 10 * time.Millisecond
+)
 
 // paceLimits schedules sends under three limits: a global rate, a rate per
 // private chat and a rate per group. Each is a minimum interval (a token
@@ -154,6 +166,13 @@ func newPaceLimits(globalPerSecond, perChatPerSecond, groupPerMinute float64) pa
 	}
 }
 
+func paceLatest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // chatReady is the earliest time chatID may be sent to (zero: any time).
 func (l *paceLimits) chatReady(chatID int64) time.Time { return l.nextChat[chatID] }
 
@@ -164,14 +183,15 @@ func (l *paceLimits) reserve(chatID int64, now time.Time) (at time.Time, ok bool
 	if now.Before(l.pauseUntil) {
 		return l.pauseUntil, false
 	}
-	at = now
-	if l.nextGlobal.After(at) {
-		at = l.nextGlobal
+	// A worker that comes late for the global slot may still use it if it
+	// passed less than paceCatchUp ago; otherwise every late wake-up would
+	// lose capacity for good.
+	slot := paceLatest(l.nextGlobal, now.Add(-paceCatchUp))
+	at = paceLatest(now, paceLatest(slot, l.nextChat[chatID]))
+	if at.After(slot) {
+		slot = at
 	}
-	if c := l.nextChat[chatID]; c.After(at) {
-		at = c
-	}
-	l.nextGlobal = at.Add(l.global)
+	l.nextGlobal = slot.Add(l.global)
 	l.nextChat[chatID] = at.Add(l.chatInterval(chatID))
 	return at, true
 }

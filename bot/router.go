@@ -198,6 +198,9 @@ func (b *Bot) route(r *Request) error {
 	if ev.From.IsBot || ev.From.ID == 0 {
 		return nil
 	}
+	if b.flooding(r) {
+		return nil // over the sender's rate limit: dropped, told once (ratelimit.go)
+	}
 	if r.Member != nil && !r.Member.UnreachableAt.IsZero() && ev.Private() {
 		// They wrote to us, so we can reach them again.
 		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.SetUnreachable(ev.From.ID, false); return err }); err != nil {
@@ -211,6 +214,9 @@ func (b *Bot) route(r *Request) error {
 		return b.routeCommand(r)
 	}
 	if !ev.Private() {
+		if len(ev.Files) > 0 && r.Member != nil && b.onFiles != nil {
+			return b.onFiles(r) // a member's file in a group gets a pointer to the private chat
+		}
 		return nil
 	}
 	if r.Member == nil {

@@ -261,6 +261,18 @@ func (s *Sender) pass(ctx context.Context) (int, error) {
 		ready:   sendHeap{less: func(a, b *sendChat) bool { return a.queue[0].seq < b.queue[0].seq }},
 		waiting: sendHeap{less: func(a, b *sendChat) bool { return a.readyAt.Before(b.readyAt) }},
 	}
+	marks := make(chan sendMark)
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		// Records of accepted messages are written even while shutting down.
+		s.commitMarks(context.WithoutCancel(ctx), marks)
+	}()
+	p.record = func(write func(tx *db.Tx) error) error {
+		done := make(chan error, 1)
+		marks <- sendMark{write: write, done: done}
+		return <-done
+	}
 	var wg sync.WaitGroup
 	for range s.cfg.Workers {
 		wg.Add(1)
@@ -272,6 +284,8 @@ func (s *Sender) pass(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
+	close(marks)
+	<-committed
 	if p.err == nil {
 		p.err = ctx.Err()
 	}
@@ -284,8 +298,9 @@ func (s *Sender) pass(ctx context.Context) (int, error) {
 // first). A worker takes the best free chat and sends its first message, so
 // a slow chat never holds up the others and a chat's messages stay in order.
 type sendPass struct {
-	s   *Sender
-	ctx context.Context
+	s      *Sender
+	ctx    context.Context
+	record func(write func(tx *db.Tx) error) error // through commitMarks
 
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced when a chat frees up or a read ends
@@ -305,7 +320,6 @@ type sendPass struct {
 
 // sendChat is one chat's queue within a pass.
 type sendChat struct {
-	id      int64
 	queue   []sendItem
 	busy    bool      // its first message is being sent
 	parked  bool      // a message was put back: the rest waits for the next pass
@@ -394,7 +408,7 @@ func (p *sendPass) refill() {
 		fresh++
 		c := p.chats[m.ChatID]
 		if c == nil {
-			c = &sendChat{id: m.ChatID, index: -1}
+			c = &sendChat{index: -1}
 			p.chats[m.ChatID] = c
 		}
 		if first, ok := retrying[m.ChatID]; c.parked || (ok && first < m.ID) {
@@ -427,7 +441,7 @@ func (p *sendPass) deliverHead(c *sendChat) {
 	p.mu.Lock()
 	m := c.queue[0].m
 	p.mu.Unlock()
-	outcome, final, err := p.s.deliver(p.ctx, m)
+	outcome, final, err := p.s.deliver(p.ctx, m, p.record)
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -516,10 +530,60 @@ const sendMaxMoves = 3
 // errSendCrashed is what a simulated crash (crashAfterAccept) returns.
 var errSendCrashed = errors.New("sender stopped after Telegram accepted a message (simulated crash)")
 
+// sendMark is a worker's record that Telegram accepted a message, handed to
+// commitMarks; done carries the commit's result.
+type sendMark struct {
+	write func(tx *db.Tx) error
+	done  chan error
+}
+
+// commitMarks writes the records workers hand in, as many to a transaction
+// as are waiting. A worker waits for its own record before it sends again,
+// so batching costs no safety (still at most one unrecorded message per
+// worker), while one commit, and one fsync, serves every worker that
+// finished meanwhile: at broadcast rates the single SQLite writer would
+// otherwise be what limits the sender.
+func (s *Sender) commitMarks(ctx context.Context, in <-chan sendMark) {
+	for first := range in {
+		batch := []sendMark{first}
+	gather:
+		for len(batch) < s.cfg.Workers {
+			select {
+			case m, ok := <-in:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, m)
+			default:
+				break gather
+			}
+		}
+		err := s.store.Tx(ctx, func(tx *db.Tx) error {
+			for _, m := range batch {
+				if err := m.write(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil && len(batch) > 1 {
+			// One bad record must not undo the others.
+			for _, m := range batch {
+				m.done <- s.store.Tx(ctx, m.write)
+			}
+			continue
+		}
+		for _, m := range batch {
+			m.done <- err
+		}
+	}
+}
+
 // deliver sends one outbox message, in several parts if it is too long, and
-// records the result. An error means the pass must stop (shutdown or the
-// database failing); the message is then still pending.
-func (s *Sender) deliver(ctx context.Context, m db.OutMessage) (sendOutcome, db.OutMessage, error) {
+// records the result, the acceptance through record. An error means the pass
+// must stop (shutdown or the database failing); the message is then still
+// pending.
+func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write func(tx *db.Tx) error) error) (sendOutcome, db.OutMessage, error) {
 	moves := 0
 	for {
 		req, rest, err := s.request(m)
@@ -531,18 +595,14 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage) (sendOutcome, db.
 			if s.crashAfterAccept != nil && s.crashAfterAccept(m) {
 				return 0, m, errSendCrashed
 			}
-			// Telegram has it: record that even if we are shutting down,
-			// or the message would go again.
-			wctx := context.WithoutCancel(ctx)
 			if rest != "" {
-				err := s.store.Tx(wctx, func(tx *db.Tx) error { return tx.MarkPartSent(m, msgID, rest) })
-				if err != nil {
+				if err := record(func(tx *db.Tx) error { return tx.MarkPartSent(m, msgID, rest) }); err != nil {
 					return 0, m, fmt.Errorf("record part sent, outbox %d: %w", m.ID, err)
 				}
 				m = sendRemainder(m, rest)
 				continue
 			}
-			if err := s.store.Tx(wctx, func(tx *db.Tx) error { return tx.MarkSent(m, msgID) }); err != nil {
+			if err := record(func(tx *db.Tx) error { return tx.MarkSent(m, msgID) }); err != nil {
 				return 0, m, fmt.Errorf("record sent, outbox %d: %w", m.ID, err)
 			}
 			s.sent.Add(1)

@@ -804,8 +804,9 @@ func TestSenderCrashBetweenSendAndMark(t *testing.T) {
 	}
 }
 
-// TestSenderRunWakesOnKick runs the loop under a FakePacer: it idles until
-// kicked instead of spinning the virtual clock.
+// TestSenderRunWakesOnKick runs the loop under a FakePacer: it idles
+// without spinning the virtual clock, wakes on a Kick, and notices messages
+// that came due because the business clock moved.
 func TestSenderRunWakesOnKick(t *testing.T) {
 	f := newSendFixture(t, SenderConfig{})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -830,6 +831,15 @@ func TestSenderRunWakesOnKick(t *testing.T) {
 	}
 	if slept := f.pacer.Slept(); slept > 5*time.Second {
 		t.Errorf("the idle loop moved the virtual clock by %v", slept)
+	}
+	// A message that comes due when the business clock moves goes without
+	// a Kick.
+	f.enqueue(db.OutMessage{ChatID: 42, Text: "sau một giờ", NotBefore: f.clock().Add(time.Hour)})
+	f.advance(time.Hour)
+	wait, stop := telegramtest.Within(10 * time.Second)
+	defer stop()
+	if _, err := f.srv.WaitCount(wait, 4, telegramtest.ToChat(42)); err != nil {
+		t.Fatalf("a message due after the clock moved was not sent: %v", err)
 	}
 }
 

@@ -203,3 +203,38 @@ func TestUpdatesDeduplicated(t *testing.T) {
 		t.Fatalf("max update id %d, want 7", max)
 	}
 }
+
+func TestDeadlineMovedByHandSurvivesTheRule(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	due := day0.AddDate(0, 0, 9)
+	var p Period
+	err := s.Tx(ctx, func(tx *Tx) error {
+		if _, err := tx.SyncUnits([]Unit{{Code: "VP", Name: "Văn phòng Sở"}}); err != nil {
+			return err
+		}
+		if _, err := tx.SyncObligations([]Obligation{{Code: "BC", Title: "Báo cáo", Rule: "yearly 10/06", Cover: "first-half", DueHour: 17, Offsets: "7d", UnitCodes: []string{"VP"}}}); err != nil {
+			return err
+		}
+		obs, _ := tx.Reader().Obligations(false)
+		units, _ := tx.Reader().ObligationUnitIDs(obs[0].ID)
+		var err error
+		p, err = tx.SavePeriod(Period{ObligationID: obs[0].ID, Key: "2026-H1", DueAt: due, DeadlineAt: due}, units)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.MovePeriodDeadline(p.ID, due.AddDate(0, 0, 5), "test"); err != nil {
+			return err
+		}
+		// The planner recomputes the period from the rule.
+		_, err = tx.SavePeriod(Period{ObligationID: obs[0].ID, Key: "2026-H1", DueAt: due, DeadlineAt: due}, units)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Read(ctx).Period(p.ID)
+	if want := due.AddDate(0, 0, 5); !got.DeadlineAt.Equal(want) {
+		t.Fatalf("deadline %v, want the hand-moved %v", got.DeadlineAt, want)
+	}
+}

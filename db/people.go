@@ -380,3 +380,17 @@ func (r *Reader) PeekPendingInput(telegramID, chatID int64) (PendingInput, error
 	p.CreatedAt = fromUnix(at)
 	return p, notFound(err)
 }
+
+// CreateInviteByCode is CreateInvite for a unit named by its code ("" for
+// the roles without a unit), as people type it on the command line.
+func (tx *Tx) CreateInviteByCode(unitCode string, role Role, ttl time.Duration, createdBy string) (string, Invite, error) {
+	var unitID int64
+	if unitCode != "" {
+		u, err := tx.Reader().UnitByCode(unitCode)
+		if err != nil {
+			return "", Invite{}, fmt.Errorf("unit %s: %w", unitCode, err)
+		}
+		unitID = u.ID
+	}
+	return tx.CreateInvite(unitID, role, ttl, createdBy)
+}

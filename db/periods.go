@@ -65,7 +65,7 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 		p.ID = old.ID
 		old.DeadlineAt = fromUnix(deadline)
 		changed := old.DeadlineAt.Unix() != p.DeadlineAt.Unix() || fromUnix(due).Unix() != p.DueAt.Unix()
-		if changed && old.DeadlineAt.After(tx.now) && !tx.periodHasSubmissions(p.ID) {
+		if changed && old.DeadlineAt.After(tx.now) && !tx.periodHasSubmissions(p.ID) && !tx.movedByHand(p.ID) {
 			if _, err := tx.exec(`UPDATE periods SET due_at = ?, deadline_at = ?, moved_reason = ?, start_at = ?, end_at = ? WHERE id = ?`,
 				p.DueAt.Unix(), p.DeadlineAt.Unix(), p.MovedReason, unix(p.Start), unix(p.End), p.ID); err != nil {
 				return p, err
@@ -91,6 +91,13 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 		}
 	}
 	return p, nil
+}
+
+// movedByHand tells whether the Office moved a period's deadline from chat
+// (MovePeriodDeadline); the rule must not move it back.
+func (tx *Tx) movedByHand(periodID int64) bool {
+	v, err := tx.Reader().Setting(fmt.Sprintf("deadline_moved:%d", periodID))
+	return err == nil && v != ""
 }
 
 func (tx *Tx) periodHasSubmissions(periodID int64) bool {

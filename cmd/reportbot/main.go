@@ -65,6 +65,10 @@ Usage:
                                         print a one-time invite link
   reportbot backup FILE                 consistent copy of the database, checked
   reportbot calendar [YEAR]             days off and make-up working days of a year
+  reportbot export [--period KEY] --out FILE.xlsx|FILE.csv
+                                        the Office's summary workbook, or the register as CSV
+  reportbot ics [--unit CODE] [--out FILE]
+                                        deadline calendar (iCalendar) with reminders
 
 Every command takes --data DIR (default ./data, or $REPORTBOT_DATA).
 Run 'reportbot COMMAND -h' for a command's flags.
@@ -83,6 +87,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		"invite":   a.cmdInvite,
 		"backup":   a.cmdBackup,
 		"calendar": a.cmdCalendar,
+		"export":   a.cmdExport,
+		"ics":      a.cmdICS,
+		"demo":     a.cmdDemo,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

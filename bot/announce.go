@@ -1,0 +1,184 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+
+	"github.com/reportbot/reportbot/db"
+)
+
+// Announcements go to the bound group (or its forum topic) after a preview.
+// They are sent as plain text, without parse_mode, so whatever the Office
+// types (<, >, &, _, *) arrives exactly as typed and can never break the
+// message's formatting.
+
+// draftKey is the setting that holds an announcement between its preview
+// and the Send button; deleting it is what makes Send act once.
+func draftKey(id int64) string { return fmt.Sprintf("announce_draft:%d", id) }
+
+// cmdAnnounce previews "/announce <text>", or asks for the text.
+func (b *Bot) cmdAnnounce(r *Request) error {
+	text := strings.TrimSpace(r.Ev.Args)
+	if text == "" {
+		r.Reply(r.T("announce.ask"))
+		return r.Tx(func(tx *db.Tx) error {
+			return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: "announce"})
+		})
+	}
+	return b.previewAnnouncement(r, text)
+}
+
+// onAnnounceText takes the text asked for by a bare /announce.
+func (b *Bot) onAnnounceText(r *Request, _ db.PendingInput) error {
+	if err := r.Tx(func(tx *db.Tx) error {
+		_, err := tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if !r.Member.Role.Staff() {
+		r.Reply(r.T("console.not_allowed"))
+		return nil
+	}
+	return b.previewAnnouncement(r, strings.TrimSpace(r.Ev.Text))
+}
+
+// previewAnnouncement checks the text, keeps it as a draft and shows it
+// exactly as the group will see it, with Send and Cancel.
+func (b *Bot) previewAnnouncement(r *Request, text string) error {
+	n := utf8.RuneCountInString(text)
+	if n == 0 {
+		r.Reply(r.T("announce.empty"))
+		return nil
+	}
+	if n > maxMessageRunes {
+		r.Reply(r.T("announce.too_long", n, maxMessageRunes))
+		return nil
+	}
+	group, err := b.store.Read(r.ctx).Chat(db.ChatGroup)
+	if errors.Is(err, db.ErrNotFound) {
+		r.Reply(r.T("announce.no_group"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	id := r.Ev.UpdateID
+	r.Reply(r.T("announce.preview", group.Title))
+	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard([]Button{
+		{r.T("announce.send"), fmt.Sprintf("ann:send:%d", id)},
+		{r.T("announce.cancel"), fmt.Sprintf("ann:no:%d", id)},
+	})})
+	return r.Tx(func(tx *db.Tx) error { return tx.SetSetting(draftKey(id), text) })
+}
+
+// onAnnounceButton handles "ann:send:<id>", "ann:no:<id>" and, once sent,
+// "ann:pin:<id>".
+func (b *Bot) onAnnounceButton(r *Request, args []string) error {
+	if len(args) != 2 {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	id, err := strconv.ParseInt(args[1], 10, 64)
+	if err != nil {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	switch args[0] {
+	case "send":
+		return b.sendAnnouncement(r, id)
+	case "no":
+		var had bool
+		if err := r.Tx(func(tx *db.Tx) error { had, err = tx.DeleteSetting(draftKey(id)); return err }); err != nil {
+			return err
+		}
+		if had {
+			r.Toast(r.T("announce.cancelled"))
+			r.Reply(r.T("announce.cancelled"))
+		} else {
+			r.Toast(r.T("announce.gone"))
+		}
+		return nil
+	case "pin":
+		return b.pinAnnouncement(r, id)
+	}
+	r.Toast(r.T("callback.stale"))
+	return nil
+}
+
+// sendAnnouncement queues the draft for the group, once: the draft is
+// deleted in the same transaction, so a second press (or a re-handled
+// update) finds nothing to send.
+func (b *Bot) sendAnnouncement(r *Request, id int64) error {
+	rd := b.store.Read(r.ctx)
+	text, err := rd.Setting(draftKey(id))
+	if err != nil {
+		return err
+	}
+	if text == "" {
+		r.Toast(r.T("announce.gone"))
+		return nil
+	}
+	group, err := rd.Chat(db.ChatGroup)
+	if errors.Is(err, db.ErrNotFound) {
+		r.Reply(r.T("announce.no_group"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: "announcement", RefID: id})
+	r.ReplyWith(db.OutMessage{Text: r.T("announce.sent", group.Title), Markup: Keyboard([]Button{{r.T("announce.pin"), fmt.Sprintf("ann:pin:%d", id)}})})
+	r.Toast(r.T("announce.sent_toast"))
+	err = r.Tx(func(tx *db.Tx) error {
+		had, err := tx.DeleteSetting(draftKey(id))
+		if err != nil {
+			return err
+		}
+		if !had {
+			return errAlreadyDone
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "announce", string(db.ChatGroup), text)
+	})
+	if errors.Is(err, errAlreadyDone) {
+		// Another press got there first: send nothing of this one.
+		r.replies = nil
+		r.Toast(r.T("announce.gone"))
+		return nil
+	}
+	return err
+}
+
+// errAlreadyDone ends a transaction whose work another update did first.
+var errAlreadyDone = errors.New("already done")
+
+// pinAnnouncement pins a sent announcement in the group. Pinning acts on a
+// message that already exists, so, like an edit, it is a direct call.
+func (b *Bot) pinAnnouncement(r *Request, id int64) error {
+	chatID, msgID, err := b.store.Read(r.ctx).SentMessage("announcement", id)
+	if errors.Is(err, db.ErrNotFound) {
+		r.Toast(r.T("announce.not_yet"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := b.tg.PinChatMessage(r.ctx, &tgbot.PinChatMessageParams{ChatID: chatID, MessageID: msgID}); err != nil {
+		b.log.Warn("pin announcement", "err", redact(err.Error(), b.cfg.Token))
+		r.Toast(r.T("announce.pin_failed"))
+		r.Reply(r.T("announce.pin_failed"))
+		return nil
+	}
+	r.Toast(r.T("announce.pinned"))
+	return r.Tx(func(tx *db.Tx) error {
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "pin", string(db.ChatGroup), strconv.Itoa(msgID))
+	})
+}

@@ -1,0 +1,577 @@
+package bot
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/plan"
+	"github.com/reportbot/reportbot/reminders"
+)
+
+// Managing from chat: units, members, invites, deadlines and the plan, for
+// admins and the Office.
+
+// cmdUnits lists the open units with their head and how many joined.
+func (b *Bot) cmdUnits(r *Request) error {
+	rd := b.store.Read(r.ctx)
+	units, err := rd.Units(false)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		r.Reply(r.T("manage.no_units"))
+		return nil
+	}
+	members, err := rd.Members(0)
+	if err != nil {
+		return err
+	}
+	heads := map[int64][]string{}
+	count := map[int64]int{}
+	for _, m := range members {
+		count[m.UnitID]++
+		if m.Role == db.RoleHead {
+			heads[m.UnitID] = append(heads[m.UnitID], m.Name)
+		}
+	}
+	lines := []string{r.T("manage.units_title", len(units))}
+	for _, u := range units {
+		head := strings.Join(heads[u.ID], ", ")
+		if head == "" {
+			head = r.T("manage.no_head")
+		}
+		lines = append(lines, r.T("manage.unit_line", u.Code, unitName(u, r.Lang), head, count[u.ID]))
+	}
+	r.Reply(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cmdMembers lists members with roles, when they joined and whether the bot
+// can reach them; "/members UNIT" lists one unit.
+func (b *Bot) cmdMembers(r *Request) error {
+	rd := b.store.Read(r.ctx)
+	var unitID int64
+	if code := strings.TrimSpace(r.Ev.Args); code != "" {
+		u, err := rd.UnitByCode(code)
+		if errors.Is(err, db.ErrNotFound) {
+			r.Reply(r.T("console.unknown_unit", code))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		unitID = u.ID
+	}
+	members, err := rd.Members(unitID)
+	if err != nil {
+		return err
+	}
+	units, err := rd.Units(true)
+	if err != nil {
+		return err
+	}
+	codes := map[int64]string{}
+	for _, u := range units {
+		codes[u.ID] = u.Code
+	}
+	if len(members) == 0 {
+		r.Reply(r.T("manage.no_members"))
+		return nil
+	}
+	lines := []string{r.T("manage.members_title", len(members))}
+	for _, m := range members {
+		where := r.T("role." + string(m.Role))
+		if m.UnitID != 0 {
+			where = codes[m.UnitID] + ", " + where
+		}
+		line := r.T("manage.member_line", m.ID, m.Name, where, formatDate(m.JoinedAt, b.loc))
+		if m.Username != "" {
+			line += " @" + m.Username
+		}
+		if !m.UnreachableAt.IsZero() {
+			line += " " + r.T("overdue.blocked")
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", r.T("manage.members_hint"))
+	r.Reply(strings.Join(lines, "\n"))
+	return nil
+}
+
+// cmdInvite makes a one-time invite link, the same kind the CLI makes:
+// "/invite UNIT [head|member]" or "/invite office|admin|director". Only an
+// admin may invite the Office, admins or the Director: the Office must not
+// be able to raise anyone, itself included, above its own rights.
+func (b *Bot) cmdInvite(r *Request) error {
+	words := strings.Fields(r.Ev.Args)
+	if len(words) == 0 || len(words) > 2 {
+		r.Reply(r.T("manage.invite_usage"))
+		return nil
+	}
+	rd := b.store.Read(r.ctx)
+	role := db.RoleHead
+	var unit db.Unit
+	if rl, err := db.ParseRole(strings.ToLower(words[0])); err == nil && len(words) == 1 && !rl.NeedsUnit() {
+		role = rl
+	} else {
+		u, err := rd.UnitByCode(words[0])
+		if errors.Is(err, db.ErrNotFound) {
+			r.Reply(r.T("console.unknown_unit", words[0]))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		unit = u
+		if len(words) == 2 {
+			rl, err := db.ParseRole(strings.ToLower(words[1]))
+			if err != nil || !rl.NeedsUnit() {
+				r.Reply(r.T("manage.invite_usage"))
+				return nil
+			}
+			role = rl
+		}
+	}
+	if !role.NeedsUnit() && r.Member.Role != db.RoleAdmin {
+		r.Reply(r.T("manage.invite_admin_only", r.T("role."+string(role))))
+		return nil
+	}
+	var token string
+	var inv db.Invite
+	err := r.Tx(func(tx *db.Tx) error {
+		var err error
+		token, inv, err = tx.CreateInvite(unit.ID, role, b.cfg.InviteTTL, fmt.Sprintf("tg:%d", r.Member.ID))
+		if err != nil {
+			return err
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "invite", string(role), unit.Code)
+	})
+	if err != nil {
+		return err
+	}
+	who := r.T("role." + string(role))
+	if unit.ID != 0 {
+		who += " — " + unit.Code + " " + unitName(unit, r.Lang)
+	}
+	r.Reply(r.T("manage.invite_made", who, formatDateTime(inv.ExpiresAt, b.loc), b.DeepLink(token)))
+	return nil
+}
+
+// cmdRemove ends a membership: "/remove <member number or @username>".
+func (b *Bot) cmdRemove(r *Request) error {
+	arg := strings.TrimSpace(r.Ev.Args)
+	if arg == "" {
+		r.Reply(r.T("manage.remove_usage"))
+		return nil
+	}
+	rd := b.store.Read(r.ctx)
+	members, err := rd.Members(0)
+	if err != nil {
+		return err
+	}
+	var target *db.Member
+	for i, m := range members {
+		if id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64); err == nil && m.ID == id ||
+			strings.HasPrefix(arg, "@") && strings.EqualFold(m.Username, arg[1:]) {
+			target = &members[i]
+			break
+		}
+	}
+	if target == nil {
+		r.Reply(r.T("manage.no_such_member", arg))
+		return nil
+	}
+	if target.ID == r.Member.ID {
+		r.Reply(r.T("manage.remove_self"))
+		return nil
+	}
+	if target.Role == db.RoleAdmin && r.Member.Role != db.RoleAdmin {
+		r.Reply(r.T("manage.invite_admin_only", r.T("role.admin")))
+		return nil
+	}
+	err = r.Tx(func(tx *db.Tx) error {
+		if err := tx.RemoveMember(target.ID); err != nil {
+			return err
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "remove", strconv.FormatInt(target.ID, 10), target.Name)
+	})
+	if errors.Is(err, db.ErrNotFound) {
+		r.Reply(r.T("manage.no_such_member", arg))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.Reply(r.T("manage.removed", target.Name))
+	return nil
+}
+
+// cmdDeadline moves the current period's deadline of an obligation for
+// every unit without an extension of its own, and tells each affected
+// head: "/deadline BC6T 20/06/2026".
+func (b *Bot) cmdDeadline(r *Request) error {
+	words := strings.Fields(r.Ev.Args)
+	if len(words) != 2 {
+		r.Reply(r.T("manage.deadline_usage"))
+		return nil
+	}
+	rd := b.store.Read(r.ctx)
+	o, err := rd.ObligationByCode(words[0])
+	if errors.Is(err, db.ErrNotFound) {
+		b.unknownSelection(r, words[0])
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	day, err := time.ParseInLocation("2/1/2006", words[1], b.loc)
+	if err != nil {
+		r.Reply(r.T("manage.deadline_bad_date", words[1]))
+		return nil
+	}
+	deadline := time.Date(day.Year(), day.Month(), day.Day(), o.DueHour, o.DueMinute, 0, 0, b.loc)
+	now := b.store.Now()
+	if !deadline.After(now) {
+		r.Reply(r.T("manage.deadline_past", formatDateTime(deadline, b.loc)))
+		return nil
+	}
+	p, err := currentPeriod(rd, o.ID, now)
+	if errors.Is(err, db.ErrNotFound) {
+		r.Reply(r.T("console.no_periods"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	old := p.DeadlineAt
+	reason := tr("vi", "manage.deadline_reason", r.Member.Name)
+	err = r.Tx(func(tx *db.Tx) error {
+		ids, err := tx.MovePeriodDeadline(p.ID, deadline, reason)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			it, err := tx.Reader().Item(id)
+			if err != nil {
+				return err
+			}
+			if !it.Open() {
+				continue // already in: nothing changes for them
+			}
+			members, err := tx.Reader().Members(it.UnitID)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				if m.Role != db.RoleHead {
+					continue
+				}
+				lang := pickLang(m.Lang, "")
+				r.Send(db.OutMessage{
+					Key:    fmt.Sprintf("deadline:%d:%d:%d", p.ID, m.ID, deadline.Unix()),
+					ChatID: m.TelegramID, MemberID: m.ID,
+					Text: tr(lang, "manage.deadline_head", obligationTitle(o, lang), reminders.PeriodName(p.Key, lang),
+						formatDate(old, b.loc), formatDateTime(deadline, b.loc), weekday(deadline, b.loc, lang)),
+				})
+			}
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "deadline", o.Code+" "+p.Key, fmt.Sprintf("%s → %s", formatDateTime(old, b.loc), formatDateTime(deadline, b.loc)))
+	})
+	if err != nil {
+		return err
+	}
+	r.Reply(r.T("manage.deadline_moved", o.Code, reminders.PeriodName(p.Key, r.Lang), formatDateTime(old, b.loc), formatDateTime(deadline, b.loc)))
+	return nil
+}
+
+// cmdPlan sends the plan in force as YAML, to edit and send back.
+func (b *Bot) cmdPlan(r *Request) error {
+	data, err := b.currentPlanYAML(r)
+	if err != nil {
+		return err
+	}
+	path, err := b.writeOut(r, "plan.yaml", func(f *os.File) error { _, err := f.Write(data); return err })
+	if err != nil {
+		return err
+	}
+	r.replyFile(db.KindDocument, path, "plan.yaml", r.T("manage.plan_caption"))
+	return nil
+}
+
+func (b *Bot) currentPlanYAML(r *Request) ([]byte, error) {
+	p, err := plan.FromStore(b.store.Read(r.ctx))
+	if err != nil {
+		return nil, err
+	}
+	return p.Marshal()
+}
+
+// shortHash is the first 16 hex digits of SHA-256: enough to tell plan
+// versions apart, short enough for a button's 64 bytes.
+func shortHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
+}
+
+// maxPlanFile bounds a plan file sent in chat; a real plan is a few KB.
+const maxPlanFile = 256 << 10
+
+func planDraftKey(hash string) string { return "plan_draft:" + hash }
+
+// maybePlanFile takes a YAML document sent by an admin or the Office as a
+// new plan: it validates it, shows what would change and waits for
+// Confirm. It reports whether the document was a plan file, so the caller
+// hands anything else to the submissions flow.
+func (b *Bot) maybePlanFile(r *Request) (handled bool, err error) {
+	if r.Member == nil || !r.Member.Role.Staff() || !r.Ev.Private() || len(r.Ev.Files) != 1 {
+		return false, nil
+	}
+	f := r.Ev.Files[0]
+	name := strings.ToLower(f.Name)
+	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") {
+		return false, nil
+	}
+	if f.Size > maxPlanFile {
+		r.Reply(r.T("manage.plan_too_big"))
+		return true, nil
+	}
+	data, err := b.downloadSmall(r, f.ID)
+	if err != nil {
+		return true, err
+	}
+	p, err := plan.Parse(data)
+	var perr *plan.Errors
+	if errors.As(err, &perr) {
+		r.Reply(r.T("manage.plan_errors", perr.Format(r.Lang)))
+		return true, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	changes, err := plan.Preview(r.ctx, b.store, p)
+	if err != nil {
+		return true, err
+	}
+	if len(changes) == 0 {
+		r.Reply(r.T("manage.plan_same"))
+		return true, nil
+	}
+	current, err := b.currentPlanYAML(r)
+	if err != nil {
+		return true, err
+	}
+	draft := shortHash(data)
+	lines := []string{r.T("manage.plan_diff", p.Department, len(changes))}
+	for _, c := range changes {
+		lines = append(lines, "• "+c.String())
+	}
+	r.ReplyWith(db.OutMessage{Text: strings.Join(lines, "\n"), Markup: Keyboard([]Button{
+		// The button carries both the new file's hash and the hash of the
+		// plan it was compared with: a Confirm pressed after someone else
+		// changed the plan is refused instead of undoing their change.
+		{r.T("manage.plan_confirm"), "plan:ok:" + draft + ":" + shortHash(current)},
+		{r.T("announce.cancel"), "plan:no:" + draft},
+	})})
+	return true, r.Tx(func(tx *db.Tx) error { return tx.SetSetting(planDraftKey(draft), string(data)) })
+}
+
+// downloadSmall fetches a small file sent to the bot into memory.
+func (b *Bot) downloadSmall(r *Request, fileID string) ([]byte, error) {
+	tf, err := b.tg.GetFile(r.ctx, &tgbot.GetFileParams{FileID: fileID})
+	if err != nil {
+		return nil, fmt.Errorf("get file: %s", redact(err.Error(), b.cfg.Token))
+	}
+	// The link carries the token: it goes to the request and nowhere else.
+	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, b.tg.FileDownloadLink(tf), nil)
+	if err != nil {
+		return nil, errors.New("bad download link")
+	}
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return nil, errors.New("download plan file: " + redact(err.Error(), b.cfg.Token))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download plan file: status %d", resp.StatusCode)
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, io.LimitReader(resp.Body, maxPlanFile+1)); err != nil {
+		return nil, errors.New("download plan file: " + redact(err.Error(), b.cfg.Token))
+	}
+	return buf.Bytes(), nil
+}
+
+// onPlanButton applies ("plan:ok:<file>:<plan>") or drops ("plan:no:<file>")
+// a previewed plan file.
+func (b *Bot) onPlanButton(r *Request, args []string) error {
+	if len(args) < 2 || (args[0] == "ok" && len(args) != 3) {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	key := planDraftKey(args[1])
+	if args[0] == "no" {
+		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.DeleteSetting(key); return err }); err != nil {
+			return err
+		}
+		r.Toast(r.T("announce.cancelled"))
+		r.Reply(r.T("manage.plan_cancelled"))
+		return nil
+	}
+	data, err := b.store.Read(r.ctx).Setting(key)
+	if err != nil {
+		return err
+	}
+	if data == "" || shortHash([]byte(data)) != args[1] {
+		r.Toast(r.T("callback.stale"))
+		r.Reply(r.T("manage.plan_stale"))
+		return nil
+	}
+	current, err := b.currentPlanYAML(r)
+	if err != nil {
+		return err
+	}
+	if shortHash(current) != args[2] {
+		r.Toast(r.T("callback.stale"))
+		r.Reply(r.T("manage.plan_stale"))
+		return nil
+	}
+	p, err := plan.Parse([]byte(data))
+	if err != nil {
+		// It parsed at preview time; only a bug gets here.
+		return fmt.Errorf("parse stored plan draft: %w", err)
+	}
+	changes, err := plan.Apply(r.ctx, b.store, p)
+	if err != nil {
+		return err
+	}
+	if err := r.Tx(func(tx *db.Tx) error {
+		if _, err := tx.DeleteSetting(key); err != nil {
+			return err
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "plan", p.Department, fmt.Sprintf("%d changes", len(changes)))
+	}); err != nil {
+		return err
+	}
+	r.Toast(r.T("manage.plan_applied_toast"))
+	r.Reply(r.T("manage.plan_applied", len(changes)))
+	return nil
+}
+
+// cmdReceived records a report that reached the Office outside Telegram:
+// "/received UNIT [OBLIGATION] <reference>", where the reference may start
+// with how it came (giấy/paper, email, eoffice).
+func (b *Bot) cmdReceived(r *Request) error {
+	words := strings.Fields(r.Ev.Args)
+	if len(words) < 2 {
+		r.Reply(r.T("manage.received_usage"))
+		return nil
+	}
+	rd := b.store.Read(r.ctx)
+	u, err := rd.UnitByCode(words[0])
+	if errors.Is(err, db.ErrNotFound) {
+		r.Reply(r.T("console.unknown_unit", words[0]))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	open, err := rd.OpenUnitItems(u.ID)
+	if err != nil {
+		return err
+	}
+	words = words[1:]
+	var target *db.Item
+	if o, err := rd.ObligationByCode(words[0]); err == nil {
+		// Named: the obligation's current period, even if the unit already
+		// submitted it (a paper copy is then a new version, or a duplicate).
+		words = words[1:]
+		p, err := currentPeriod(rd, o.ID, b.store.Now())
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return err
+		}
+		items, err := rd.PeriodItems(p.ID)
+		if err != nil {
+			return err
+		}
+		for i, it := range items {
+			if it.UnitID == u.ID {
+				target = &items[i]
+			}
+		}
+		if target == nil {
+			r.Reply(r.T("manage.received_nothing_owed", u.Code))
+			return nil
+		}
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	if target == nil {
+		if len(open) != 1 {
+			var codes []string
+			for _, it := range open {
+				codes = append(codes, it.Obligation.Code)
+			}
+			if len(codes) == 0 {
+				r.Reply(r.T("manage.received_nothing_owed", u.Code))
+			} else {
+				r.Reply(r.T("manage.received_which", u.Code, strings.Join(codes, ", ")))
+			}
+			return nil
+		}
+		target = &open[0]
+	}
+	source := db.SourcePaper
+	if len(words) > 0 {
+		switch strings.ToLower(strings.TrimSuffix(words[0], ":")) {
+		case "giấy", "giay", "paper":
+			words = words[1:]
+		case "email", "e-mail", "thư":
+			source, words = db.SourceEmail, words[1:]
+		case "eoffice", "e-office", "vbđt", "vbdt":
+			source, words = db.SourceEOffice, words[1:]
+		}
+	}
+	reference := strings.Join(words, " ")
+	if reference == "" {
+		r.Reply(r.T("manage.received_usage"))
+		return nil
+	}
+	if prev, err := rd.SubmissionByReference(target.ID, reference); err == nil {
+		r.Reply(r.T("manage.received_dup", reference, prev.Receipt()))
+		return nil
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	now := b.store.Now()
+	late := max(0, -daysUntil(now, target.DeadlineAt, b.loc))
+	if !now.After(target.DeadlineAt) {
+		late = 0
+	}
+	var s db.Submission
+	err = r.Tx(func(tx *db.Tx) error {
+		var err error
+		s, err = tx.AddSubmission(db.Submission{AssignmentID: target.ID, MemberID: r.Member.ID, Source: source, Reference: reference, DaysLate: late})
+		if err != nil {
+			return err
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference))
+	})
+	if err != nil {
+		return err
+	}
+	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),
+		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+source), reference))
+	return nil
+}

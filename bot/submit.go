@@ -1,0 +1,526 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
+)
+
+// Purposes of bot messages a head may reply to with a file; each carries the
+// assignment id, so the reply says what the file is for.
+const (
+	purposeReminder = "reminder"
+	purposeReceipt  = "receipt"
+	purposeReturn   = "return"
+	// purposeAlbum marks the other messages of an album already taken into
+	// a submission, so their own updates do nothing.
+	purposeAlbum = "album"
+)
+
+// Pending-input kinds of the submission flow.
+const (
+	inputPick  = "sub.pick"  // files wait for the head to choose the obligation
+	inputAwait = "sub.await" // a returned report: the bot waits for a new file
+)
+
+// captionLimit is Telegram's caption limit (UTF-16 code units).
+const captionLimit = 1024
+
+// registerSubmissions wires receiving, review, paper submissions,
+// extensions and the unit's /pending and /history.
+func (b *Bot) registerSubmissions() {
+	b.onFiles = b.onMemberFiles
+	b.addCallback("sp", b.cbPick)
+	b.addInput(inputPick, b.inputWhilePicking)
+	b.addInput(inputAwait, b.inputWhileAwaiting)
+	b.registerHistory()
+	b.registerExtend()
+	b.registerReview()
+}
+
+// incoming is what a member sent: the files (several for an album), the
+// messages carrying them (same order) and the caption. It is kept as JSON in
+// a pending input while the head chooses what it is for.
+type incoming struct {
+	ChatID      int64  `json:"chat"`
+	Messages    []int  `json:"msgs"`
+	Files       []File `json:"files"`
+	Caption     string `json:"caption"`
+	CaptionCut  bool   `json:"cut,omitempty"`
+	SenderName  string `json:"from"`
+	FirstUpdate int64  `json:"update"`
+}
+
+// onMemberFiles handles files from a member. Everything refusable by what
+// Telegram already says about the file (name, size, sender, chat) is refused
+// before a byte is downloaded.
+func (b *Bot) onMemberFiles(r *Request) error {
+	ev := r.Ev
+	if !ev.Private() {
+		if r.Member != nil && r.Member.Role.NeedsUnit() {
+			r.Reply(r.T("sub.group_pointer", b.username))
+		}
+		return nil
+	}
+	if !r.Member.Role.NeedsUnit() {
+		r.Reply(r.T("sub.not_unit"))
+		return nil
+	}
+	rd := b.store.Read(r.ctx)
+	if ev.MediaGroupID != "" {
+		if purpose, _, err := rd.MessageRef(ev.ChatID, ev.MessageID); err == nil && purpose == purposeAlbum {
+			return nil // already part of its album's submission
+		}
+	}
+	in, err := b.collect(r)
+	if err != nil {
+		return err
+	}
+	for _, f := range in.Files {
+		if p := checkName(f); p != nil {
+			b.refuse(r, p)
+			return nil
+		}
+		if f.Size > b.maxFileSize() {
+			b.refuse(r, &fileProblem{code: "too_big", name: f.displayName()})
+			return nil
+		}
+	}
+	it, ok, err := b.replyTarget(r)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return b.receive(r, it, in)
+	}
+	open, err := rd.OpenUnitItems(r.Member.UnitID)
+	if err != nil {
+		return err
+	}
+	if len(open) == 1 {
+		return b.receive(r, open[0], in)
+	}
+	return b.askWhich(r, in, open)
+}
+
+// collect gathers the files of the event and, for an album, of the album's
+// other messages already waiting in the inbox: Telegram sends each photo or
+// document of an album as its own update, one after another.
+func (b *Bot) collect(r *Request) (incoming, error) {
+	ev := r.Ev
+	in := incoming{ChatID: ev.ChatID, Caption: ev.Text, SenderName: ev.From.Name, FirstUpdate: ev.UpdateID}
+	for range ev.Files {
+		in.Messages = append(in.Messages, ev.MessageID)
+	}
+	in.Files = append(in.Files, ev.Files...)
+	if ev.MediaGroupID != "" {
+		ups, err := b.store.Read(r.ctx).PendingUpdates(256)
+		if err != nil {
+			return in, err
+		}
+		for _, u := range ups {
+			if u.ChatID != ev.ChatID || u.ID <= ev.UpdateID {
+				continue
+			}
+			var upd models.Update
+			if json.Unmarshal(u.Payload, &upd) != nil {
+				break
+			}
+			next := transform(&upd, b.username)
+			if next == nil || next.MediaGroupID != ev.MediaGroupID || next.From.ID != ev.From.ID {
+				break // the album ended
+			}
+			for range next.Files {
+				in.Messages = append(in.Messages, next.MessageID)
+			}
+			in.Files = append(in.Files, next.Files...)
+			if in.Caption == "" {
+				in.Caption = next.Text
+			}
+		}
+	}
+	if sendUTF16Len(in.Caption) > captionLimit {
+		in.Caption, _ = sendCaption(in.Caption, false)
+		in.CaptionCut = true
+	}
+	return in, nil
+}
+
+// replyTarget finds the assignment of the bot message the member replied to
+// (a reminder, a receipt or a return), if it is one of their unit's.
+func (b *Bot) replyTarget(r *Request) (db.Item, bool, error) {
+	if r.Ev.ReplyTo == 0 {
+		return db.Item{}, false, nil
+	}
+	rd := b.store.Read(r.ctx)
+	purpose, id, err := rd.MessageRef(r.Ev.ChatID, r.Ev.ReplyTo)
+	if errors.Is(err, db.ErrNotFound) {
+		return db.Item{}, false, nil
+	}
+	if err != nil {
+		return db.Item{}, false, err
+	}
+	if purpose != purposeReminder && purpose != purposeReceipt && purpose != purposeReturn {
+		return db.Item{}, false, nil
+	}
+	it, err := rd.Item(id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
+		return db.Item{}, false, nil
+	}
+	return it, err == nil, err
+}
+
+// askWhich keeps the files aside and asks which obligation they are for:
+// one of the open ones, or, when nothing is open, an early or extra version
+// of a recent or coming one.
+func (b *Bot) askWhich(r *Request, in incoming, open []db.Item) error {
+	question := "sub.pick"
+	items := open
+	if len(items) == 0 {
+		now := b.store.Now()
+		recent, err := b.store.Read(r.ctx).UnitItems(r.Member.UnitID, now.AddDate(0, -6, 0), now.AddDate(1, 0, 0))
+		if err != nil {
+			return err
+		}
+		if len(recent) == 0 {
+			r.Reply(r.T("sub.nothing"))
+			return nil
+		}
+		question, items = "sub.pick_early", recent
+	}
+	const maxButtons = 8
+	var rows [][]Button
+	for i, it := range items {
+		if i == maxButtons {
+			break
+		}
+		label := r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang))
+		rows = append(rows, []Button{{Label: label, Data: fmt.Sprintf("sp:%d", it.ID)}})
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	r.ReplyWith(db.OutMessage{Text: r.T(question), Markup: Keyboard(rows...), ReplyTo: r.Ev.MessageID})
+	return r.Tx(func(tx *db.Tx) error {
+		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputPick, Data: string(data)})
+	})
+}
+
+// cbPick is the head's choice of obligation for files kept aside.
+func (b *Bot) cbPick(r *Request, args []string) error {
+	id, ok := parseID(args)
+	if !ok || !r.Member.Role.NeedsUnit() || !r.Ev.Private() {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	it, err := b.store.Read(r.ctx).Item(id)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var p db.PendingInput
+	err = b.store.Tx(r.ctx, func(tx *db.Tx) error {
+		var err error
+		p, err = tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID)
+		if err == nil && p.Kind != inputPick {
+			return db.ErrNotFound // another question: leave it alone
+		}
+		return err
+	})
+	if errors.Is(err, db.ErrNotFound) {
+		r.Toast(r.T("sub.pick_stale"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var in incoming
+	if err := json.Unmarshal([]byte(p.Data), &in); err != nil {
+		return fmt.Errorf("kept files: %w", err)
+	}
+	return b.receive(r, it, in)
+}
+
+// inputWhilePicking answers text typed while the bot waits for a choice.
+func (b *Bot) inputWhilePicking(r *Request, _ db.PendingInput) error {
+	r.Reply(r.T("sub.pick_text"))
+	return nil
+}
+
+// inputWhileAwaiting answers text typed while the bot waits for a file.
+func (b *Bot) inputWhileAwaiting(r *Request, _ db.PendingInput) error {
+	r.Reply(r.T("sub.expect_file"))
+	return nil
+}
+
+// refuse tells the member why a file was not taken, and the Office when
+// the server itself could not store it.
+func (b *Bot) refuse(r *Request, p *fileProblem) {
+	switch p.code {
+	case "too_big":
+		r.Reply(r.T("file.too_big", p.name, humanSize(b.maxFileSize(), r.Lang)))
+	case "storage":
+		b.log.Error("store received file", "err", p)
+		r.Reply(r.T("file.storage", p.name))
+		if office, err := b.store.Read(r.ctx).Chat(db.ChatOffice); err == nil {
+			r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Text: tr("vi", "file.storage_office", p.name)})
+		}
+	default:
+		if p.err != nil {
+			b.log.Warn("refused file", "err", p)
+		}
+		r.Reply(r.T("file."+p.code, p.name))
+	}
+}
+
+// receive downloads the files, stores them with their submission in one
+// transaction, and queues the receipt and the Office's copy.
+func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
+	var got []*download
+	defer func() {
+		for _, d := range got {
+			d.discard()
+		}
+	}()
+	for _, f := range in.Files {
+		d, err := b.fetch(r.ctx, f)
+		var p *fileProblem
+		if errors.As(err, &p) {
+			b.refuse(r, p)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		got = append(got, d)
+	}
+	rd := b.store.Read(r.ctx)
+	if dup, ok, err := sameAsEarlier(rd, it.ID, got); err != nil || ok {
+		if ok {
+			r.Reply(r.T("sub.duplicate", dup.Receipt(), formatDateTime(dup.ReceivedAt, b.loc)))
+		}
+		return err
+	}
+	wasAccepted := it.Status == db.StatusAccepted
+	if !wasAccepted {
+		subs, err := rd.Submissions(it.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range subs {
+			wasAccepted = wasAccepted || s.Status == db.SubAccepted
+		}
+	}
+	now := b.store.Now()
+	year := now.In(b.loc).Year()
+	var placed []string
+	before := len(r.replies)
+	err := r.Tx(func(tx *db.Tx) error {
+		no, err := tx.NextReceiptNo(year)
+		if err != nil {
+			return err
+		}
+		sub := db.Submission{
+			AssignmentID: it.ID, ReceiptYear: year, MemberID: r.Member.ID, Source: db.SourceTelegram,
+			Caption: in.Caption, DocNumber: docNumber(in), ReceivedAt: now, DaysLate: b.daysLate(now, it.DeadlineAt),
+		}
+		for i, d := range got {
+			index := 0
+			if len(got) > 1 {
+				index = i + 1
+			}
+			rel := storedPath(it.Unit.Code, it.Period.Key, year, no, index, d.displayName())
+			if err := b.placeFile(d, rel); err != nil {
+				return &fileProblem{code: "storage", name: d.displayName(), err: err}
+			}
+			placed = append(placed, rel)
+			sub.Files = append(sub.Files, db.SubmissionFile{FileName: d.displayName(), StoredPath: rel, Size: d.size,
+				SHA256: d.sha256, Mime: d.Mime, TgFileID: d.ID, TgUniqueID: d.UniqueID})
+		}
+		sub, err = tx.AddSubmission(sub)
+		if err != nil {
+			return err
+		}
+		if sub.ReceiptNo != no {
+			return fmt.Errorf("receipt number moved from %d to %d", no, sub.ReceiptNo)
+		}
+		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "submit", fmt.Sprintf("submission:%d", sub.ID),
+			fmt.Sprintf("%s v%d %s", sub.Receipt(), sub.Version, it.Unit.Code)); err != nil {
+			return err
+		}
+		for _, msg := range in.Messages[1:] {
+			if msg != in.Messages[0] {
+				if err := tx.RememberMessage(in.ChatID, msg, purposeAlbum, sub.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if p, err := tx.Reader().PeekPendingInput(r.Ev.From.ID, in.ChatID); err == nil && (p.Kind == inputAwait || p.Kind == inputPick) {
+			if _, err := tx.TakePendingInput(r.Ev.From.ID, in.ChatID); err != nil {
+				return err
+			}
+		}
+		// Last, so a failure above leaves no receipt queued.
+		b.queueReceipts(r, tx, it, in, sub, wasAccepted)
+		return nil
+	})
+	if err != nil {
+		// Nothing was recorded: no reply may claim it, no file may stay.
+		r.replies = r.replies[:before]
+		for _, rel := range placed {
+			os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(rel)))
+		}
+		var p *fileProblem
+		if errors.As(err, &p) {
+			b.refuse(r, p)
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// sameAsEarlier finds an earlier submission of the assignment holding the
+// very same bytes as every downloaded file: a resend, not a new version.
+func sameAsEarlier(rd *db.Reader, assignmentID int64, got []*download) (db.Submission, bool, error) {
+	var first db.Submission
+	for i, d := range got {
+		s, err := rd.SubmissionWithFile(assignmentID, d.sha256)
+		if errors.Is(err, db.ErrNotFound) {
+			return first, false, nil
+		}
+		if err != nil {
+			return first, false, err
+		}
+		if i > 0 && s.ID != first.ID {
+			return first, false, nil
+		}
+		first = s
+	}
+	return first, len(got) > 0, nil
+}
+
+// queueReceipts queues the head's receipt and the Office's copy of the files
+// with the review buttons.
+func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub db.Submission, wasAccepted bool) {
+	lang := r.Lang
+	var sb strings.Builder
+	sb.WriteString(tr(lang, "sub.receipt", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
+		sub.Receipt(), formatDateTime(sub.ReceivedAt, b.loc), b.lateness(lang, sub, it), sub.Version))
+	if sub.DocNumber != "" {
+		sb.WriteString("\n" + tr(lang, "sub.receipt_docno", sub.DocNumber))
+	}
+	sb.WriteString("\n" + tr(lang, "sub.receipt_files"))
+	for _, f := range sub.Files {
+		sb.WriteString("\n" + tr(lang, "sub.receipt_file", f.FileName, humanSize(f.Size, lang), f.SHA256[:12]))
+	}
+	if in.CaptionCut {
+		sb.WriteString("\n\n" + tr(lang, "sub.caption_cut", captionLimit))
+	}
+	if wasAccepted {
+		sb.WriteString("\n\n" + tr(lang, "sub.accepted_before"))
+	}
+	sb.WriteString("\n\n" + tr(lang, "sub.receipt_next"))
+	r.Send(db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), ReplyTo: in.Messages[0],
+		Purpose: purposeReceipt, RefID: it.ID})
+
+	office, err := tx.Reader().Chat(db.ChatOffice)
+	if err != nil {
+		b.log.Warn("no Office chat bound: the submission is not shown there", "submission", sub.ID)
+		return
+	}
+	sb.Reset()
+	sb.WriteString(tr("vi", "sub.office", sub.Receipt(), it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi"),
+		sub.Version, in.SenderName, formatDateTime(sub.ReceivedAt, b.loc), b.lateness("vi", sub, it)))
+	if sub.DocNumber != "" {
+		sb.WriteString("\n" + tr("vi", "sub.receipt_docno", sub.DocNumber))
+	}
+	if in.Caption != "" {
+		sb.WriteString("\n" + tr("vi", "sub.office_caption", clip(in.Caption, 300)))
+	}
+	if wasAccepted {
+		sb.WriteString("\n" + tr("vi", "sub.office_reaccepted"))
+	}
+	buttons := Keyboard([]Button{
+		{Label: tr("vi", "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
+		{Label: tr("vi", "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
+	})
+	for i, msg := range in.Messages {
+		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
+			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID}
+		if i == len(in.Messages)-1 {
+			m.Text, m.Markup = sb.String(), buttons // the summary and buttons ride on the last file
+		} else {
+			m.Text = tr("vi", "sub.office_part", i+1, len(in.Messages), sub.Receipt())
+		}
+		r.Send(m)
+	}
+}
+
+// daysLate counts calendar days after the deadline in the plan's zone; a
+// report in after the deadline hour on the day itself is one day late.
+func (b *Bot) daysLate(received, deadline time.Time) int {
+	if !received.After(deadline) {
+		return 0
+	}
+	return max(1, -daysUntil(received, deadline, b.loc))
+}
+
+// lateness says "on time" or "N days late".
+func (b *Bot) lateness(lang string, sub db.Submission, it db.Item) string {
+	if sub.DaysLate == 0 {
+		return tr(lang, "sub.on_time")
+	}
+	return tr(lang, "sub.late", sub.DaysLate, formatDate(it.DeadlineAt, b.loc))
+}
+
+// docNumberRe matches a Vietnamese document number ("số/ký hiệu"): 45/BC-SNV,
+// 12/KH-UBND, 38/2021/QĐ-UBND. A file name cannot hold "/", so "_" counts too.
+var docNumberRe = regexp.MustCompile(`(?:^|[^\p{L}\d])(\d{1,5})[/_]((?:\d{4}[/_])?[A-ZĐ]{1,8}(?:-[A-ZĐ0-9]{1,12})+)`)
+
+// docNumber finds the report's own number in the caption or a file name.
+func docNumber(in incoming) string {
+	candidates := []string{in.Caption}
+	for _, f := range in.Files {
+		candidates = append(candidates, strings.TrimSuffix(f.Name, filepath.Ext(f.Name)))
+	}
+	for _, c := range candidates {
+		if m := docNumberRe.FindStringSubmatch(c); m != nil {
+			return m[1] + "/" + strings.ReplaceAll(m[2], "_", "/")
+		}
+	}
+	return ""
+}
+
+// clip shortens a text to n letters for quoting.
+func clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n]) + "…"
+}
+
+// parseID reads the single id argument of a button.
+func parseID(args []string) (int64, bool) {
+	if len(args) != 1 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	return id, err == nil && id > 0
+}

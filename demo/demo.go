@@ -1,0 +1,261 @@
+// Package demo plays a whole reporting season with the real bot — the same
+// handlers, store and sender — against the in-process fake Bot API, with a
+// fast simulated clock and scripted people, and prints the conversation.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/reportbot/reportbot/bot"
+	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/examples"
+	"github.com/reportbot/reportbot/plan"
+)
+
+// Options configure a demo run.
+type Options struct {
+	Out  io.Writer // the transcript
+	Dir  string    // where the database and the files the demo makes are left
+	Lang string    // "vi" (default) or "en": the people's Telegram language
+}
+
+// season is the demo's simulated stretch: from two weeks before the
+// first-half-year deadline (10/06/2026) to a few working days after it.
+var (
+	loc         = mustZone("Asia/Ho_Chi_Minh")
+	seasonStart = time.Date(2026, 5, 25, 7, 0, 0, 0, loc)
+	seasonEnd   = time.Date(2026, 6, 16, 18, 0, 0, 0, loc)
+)
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// person is a scripted user.
+type person struct {
+	user models.User
+	unit string
+	role db.Role
+}
+
+type world struct {
+	opts  Options
+	srv   *telegramtest.Server
+	store *db.Store
+	bot   *bot.Bot
+
+	mu  sync.Mutex
+	now time.Time
+
+	printed int // how many of the fake server's sent calls are in the transcript
+	names   map[int64]string
+
+	admin, clerk         person
+	an, binh, cuong      person
+	officeChat, groupChat models.Chat
+}
+
+// Run plays the season and returns when it is over.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Lang != "en" {
+		opts.Lang = "vi"
+	}
+	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
+		return err
+	}
+	w := &world{opts: opts, now: seasonStart, names: map[int64]string{}}
+	w.srv = telegramtest.New(telegramtest.WithClock(w.clock))
+	defer w.srv.Close()
+	path := filepath.Join(opts.Dir, "reportbot.db")
+	os.Remove(path)
+	store, err := db.Open(path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	store.Now = w.clock
+	w.store = store
+
+	p, err := plan.Parse(examples.Plan)
+	if err != nil {
+		return err
+	}
+	if _, err := plan.Apply(ctx, store, p); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w.bot, err = bot.New(ctx, bot.Config{
+		Token: w.srv.Token(), APIURL: w.srv.URL(), DataDir: opts.Dir, Store: store, Location: loc,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PollTimeout: time.Second,
+		Pacer: bot.NewFakePacer(seasonStart),
+	})
+	if err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.bot.Run(ctx, true)
+	}()
+	defer func() { cancel(); <-done }()
+
+	w.cast()
+	if err := w.play(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.Out, "\n%s %s\n", w.say("Các tệp của bản chạy thử nằm ở:", "The demo's files are in:"), opts.Dir)
+	return nil
+}
+
+func (w *world) clock() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+func (w *world) setNow(t time.Time) {
+	w.mu.Lock()
+	w.now = t
+	w.mu.Unlock()
+}
+
+// say picks the Vietnamese or English narration.
+func (w *world) say(vi, en string) string {
+	if w.opts.Lang == "en" {
+		return en
+	}
+	return vi
+}
+
+// cast creates the people and chats of the play.
+func (w *world) cast() {
+	lang := w.opts.Lang
+	mk := func(id int64, name, unit string, role db.Role) person {
+		u := w.srv.NewUser(id, name, "", lang)
+		w.names[id] = name
+		return person{user: u, unit: unit, role: role}
+	}
+	w.admin = mk(9001, "Lê Văn Quản", "", db.RoleAdmin)
+	w.clerk = mk(9002, "Phạm Thị Thu", "", db.RoleOffice)
+	w.an = mk(1001, "Nguyễn Văn An", "TCBC", db.RoleHead)
+	w.binh = mk(1002, "Trần Thị Bình", "CCHC", db.RoleHead)
+	w.cuong = mk(1003, "Hoàng Văn Cường", "BTG", db.RoleHead)
+	w.officeChat = w.srv.NewGroup(-2001, "Văn phòng Sở")
+	w.groupChat = w.srv.NewSupergroup(-1002002, "Sở Nội vụ — thông báo", false)
+	w.names[w.officeChat.ID] = "nhóm Văn phòng Sở"
+	w.names[w.groupChat.ID] = "nhóm thông báo chung"
+	if lang == "en" {
+		w.names[w.officeChat.ID] = "Office group"
+		w.names[w.groupChat.ID] = "announcement group"
+	}
+}
+
+// line prints one transcript line: the simulated time, who, where, what.
+func (w *world) line(who, where, text string) {
+	text = strings.Join(strings.Fields(strings.ReplaceAll(text, "\n", " ↵ ")), " ")
+	if r := []rune(text); len(r) > 260 {
+		text = string(r[:259]) + "…"
+	}
+	fmt.Fprintf(w.opts.Out, "[%s] %s @ %s: %s\n", w.clock().Format("02/01/2006 15:04"), who, where, text)
+}
+
+// narrate prints a stage direction.
+func (w *world) narrate(vi, en string) {
+	fmt.Fprintf(w.opts.Out, "\n— %s\n", w.say(vi, en))
+}
+
+func (w *world) chatName(id int64) string {
+	if n, ok := w.names[id]; ok {
+		if id > 0 {
+			return w.say("riêng với ", "private with ") + n
+		}
+		return n
+	}
+	return fmt.Sprint(id)
+}
+
+// userSays injects a text from a person in a chat and prints it.
+func (w *world) userSays(p person, chat models.Chat, text string) {
+	w.line(p.user.FirstName, w.chatName(chat.ID), text)
+	w.srv.InjectText(chat, p.user, text)
+}
+
+// flush waits until the bot has handled everything and sent what is due,
+// then prints the bot's new messages.
+func (w *world) flush(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := w.store.Read(ctx)
+		ups, err := r.PendingUpdates(1)
+		if err != nil {
+			return err
+		}
+		due, err := r.PendingOutbox(w.clock(), 1)
+		if err != nil {
+			return err
+		}
+		if len(ups) == 0 && len(due) == 0 && w.srv.PendingUpdates() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: the bot did not finish within 10 s")
+		}
+		w.bot.Kick()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	sent := w.srv.Sent()
+	for _, s := range sent[w.printed:] {
+		w.printSent(s)
+	}
+	w.printed = len(sent)
+	return nil
+}
+
+func (w *world) printSent(s telegramtest.Sent) {
+	text := s.Text
+	switch s.Method {
+	case "sendMessage":
+	case "sendDocument", "sendPhoto":
+		name := ""
+		if s.File != nil {
+			name = s.File.Name
+		}
+		text = fmt.Sprintf("[%s %s] %s", w.say("tệp", "file"), name, s.Caption)
+	case "copyMessage":
+		text = fmt.Sprintf("[%s] %s", w.say("bản sao tệp báo cáo", "copy of the report file"), s.Caption)
+	case "editMessageText":
+		text = "✎ " + s.Text
+	default:
+		return
+	}
+	var buttons []string
+	for _, row := range s.Buttons {
+		for _, b := range row {
+			buttons = append(buttons, "["+b.Text+"]")
+		}
+	}
+	if len(buttons) > 0 {
+		text += " " + strings.Join(buttons, " ")
+	}
+	w.line("🤖 bot", w.chatName(s.ChatID), text)
+}

@@ -1,0 +1,57 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSeasonMilestones runs the whole demo and checks that the transcript
+// shows every milestone a newcomer should see.
+func TestSeasonMilestones(t *testing.T) {
+	for _, lang := range []string{"vi", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			dir := t.TempDir()
+			var out bytes.Buffer
+			if err := Run(context.Background(), Options{Out: &out, Dir: dir, Lang: lang}); err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			transcript := out.String()
+			milestones := map[string][]string{
+				"vi": {"Chào mừng Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
+					"[03/06/2026 08:00] 🤖 bot @ riêng với Nguyễn Văn An: 🔔",
+					"[05/06/2026 08:00] 🤖 bot @ riêng với Trần Thị Bình: 🔔",
+					"[09/06/2026 08:00] 🤖 bot @ riêng với Hoàng Văn Cường: 🔔", "không khớp với phần mở rộng",
+					"Số tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
+					"[11/06/2026 08:00] 🤖 bot @ riêng với Hoàng Văn Cường: ⚠️",
+					"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
+				"en": {"Welcome, Nguyễn Văn An", "[03/06/2026 08:00] 🤖 bot @ private with Nguyễn Văn An: 🔔",
+					"Tổng hợp báo cáo trễ hạn", ".xlsx]"},
+			}[lang]
+			for _, m := range milestones {
+				if !strings.Contains(transcript, m) {
+					t.Errorf("transcript lacks %q", m)
+				}
+			}
+			if t.Failed() {
+				t.Log(transcript)
+			}
+			f, err := os.Open(filepath.Join(dir, "status.png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := png.Decode(f); err != nil {
+				t.Fatalf("status.png: %v", err)
+			}
+			matches, _ := filepath.Glob(filepath.Join(dir, "*.xlsx"))
+			if len(matches) == 0 {
+				t.Fatal("no XLSX left in the demo folder")
+			}
+		})
+	}
+}

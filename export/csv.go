@@ -1,0 +1,49 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"time"
+)
+
+// utf8BOM makes Excel read the file as UTF-8: without it Excel guesses the
+// ANSI code page and every Vietnamese letter turns into mojibake.
+const utf8BOM = "\ufeff"
+
+// CSV writes the register as UTF-8 CSV with a byte-order mark, times as
+// dd/mm/yyyy HH:MM in the report's zone.
+func CSV(w io.Writer, r Report) error {
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	// CRLF: what Excel and RFC 4180 expect.
+	cw.UseCRLF = true
+	if err := cw.Write(RegisterHeader); err != nil {
+		return err
+	}
+	for _, e := range r.Entries {
+		row := registerRow(e)
+		rec := make([]string, len(row))
+		for i, v := range row {
+			switch v := v.(type) {
+			case time.Time:
+				if !v.IsZero() {
+					rec[i] = v.In(loc).Format(dateTimeLayout)
+				}
+			default:
+				rec[i] = fmt.Sprint(v)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
