@@ -18,7 +18,7 @@ func (b *Bot) register() {
 	b.registerOnboarding()
 	b.registerReminders()
 	b.registerSubmissions() // also sets b.onFiles
-	b.registerConsole() // after registerSubmissions: it puts plan files before b.onFiles
+	b.registerConsole()     // after registerSubmissions: it puts plan files before b.onFiles
 }
 
 func (b *Bot) registerOnboarding() {

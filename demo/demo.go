@@ -65,8 +65,8 @@ type world struct {
 	printed int // how many of the fake server's sent calls are in the transcript
 	names   map[int64]string
 
-	admin, clerk         person
-	an, binh, cuong      person
+	admin, clerk          person
+	an, binh, cuong       person
 	officeChat, groupChat models.Chat
 }
 
