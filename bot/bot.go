@@ -206,6 +206,13 @@ func redact(s, token string) string {
 // handles stored updates), handles updates and drains the outbox until ctx
 // ends. It returns after in-flight work has finished.
 func (b *Bot) Run(ctx context.Context, polling bool) error {
+	// A crash between moving a received file into place and committing its
+	// row leaves a file nobody knows; remove such files before anything new.
+	if n, err := b.SweepOrphans(ctx); err != nil {
+		b.log.Error("sweep orphan files", "err", err)
+	} else if n > 0 {
+		b.log.Info("removed files left by an interrupted submission", "files", n)
+	}
 	b.setDefaultCommands(ctx)
 	var wg sync.WaitGroup
 	if polling {

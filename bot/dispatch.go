@@ -35,11 +35,12 @@ func (b *Bot) dispatchLoop(ctx context.Context) {
 	}
 }
 
-// DispatchPending handles one batch of stored updates and returns how many.
+// DispatchPending handles one round of stored updates and returns how many.
 // Updates of one chat are handled in order, one at a time; different chats
-// run in parallel on cfg.Workers goroutines.
+// run in parallel on cfg.Workers goroutines. A round takes at most 16 updates
+// of any chat, so a flooding chat delays others by one short round at most.
 func (b *Bot) DispatchPending(ctx context.Context) (int, error) {
-	ups, err := b.store.Read(ctx).PendingUpdates(256)
+	ups, err := b.store.Read(ctx).FairPendingUpdates(16, 256)
 	if err != nil || len(ups) == 0 {
 		return 0, err
 	}

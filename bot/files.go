@@ -179,7 +179,9 @@ func safeName(name string) string {
 		for !utf8.ValidString(stem) { // do not cut a letter in half
 			stem = stem[:len(stem)-1]
 		}
-		name = stem + ext
+		// The cut may land just after a space or dot, which Windows would
+		// drop: trim again.
+		name = strings.TrimRight(stem+ext, ". ")
 	}
 	if name == "" {
 		return "tep"

@@ -661,10 +661,14 @@ func (b *Bot) weeklyDigest(r *db.Reader, now, monday time.Time) ([]db.OutMessage
 		}
 		lines = append(lines, line)
 	}
+	m := db.OutMessage{Key: "digest:week:" + monday.Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}
 	if len(lines) == 1 {
-		return nil, nil // nothing due: no message rather than an empty one
+		// Nothing due: no message rather than an empty one, and the week's
+		// digest counts as done, so a deadline entering the 14-day window
+		// on Thursday does not bring a "weekly" digest on Thursday.
+		m.Status = db.OutSkipped
 	}
-	return []db.OutMessage{{Key: "digest:week:" + monday.Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil
+	return []db.OutMessage{m}, nil
 }
 
 // summaries tells the group, the working day after each deadline, how many

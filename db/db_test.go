@@ -238,3 +238,25 @@ func TestDeadlineMovedByHandSurvivesTheRule(t *testing.T) {
 		t.Fatalf("deadline %v, want the hand-moved %v", got.DeadlineAt, want)
 	}
 }
+
+func TestFairPendingUpdatesCapsEachChat(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	var ups []InboundUpdate
+	for i := int64(1); i <= 50; i++ {
+		ups = append(ups, InboundUpdate{ID: i, ChatID: 1, Payload: []byte(`{}`)})
+	}
+	ups = append(ups, InboundUpdate{ID: 51, ChatID: 2, Payload: []byte(`{}`)})
+	s.Tx(ctx, func(tx *Tx) error { _, err := tx.StoreUpdates(ups); return err })
+	got, err := s.Read(ctx).FairPendingUpdates(4, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, u := range got {
+		ids = append(ids, u.ID)
+	}
+	if fmt.Sprint(ids) != "[1 2 3 4 51]" {
+		t.Fatalf("got %v, want the flooding chat's first 4 and the other chat's update", ids)
+	}
+}

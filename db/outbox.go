@@ -227,7 +227,21 @@ func (tx *Tx) StoreUpdates(us []InboundUpdate) (int, error) {
 
 // PendingUpdates lists stored updates not yet handled, oldest first.
 func (r *Reader) PendingUpdates(limit int) ([]InboundUpdate, error) {
-	rows, err := r.query(`SELECT update_id, chat_id, payload FROM updates WHERE status = 'pending' ORDER BY update_id LIMIT ?`, limit)
+	return r.scanUpdates(`SELECT update_id, chat_id, payload FROM updates WHERE status = 'pending' ORDER BY update_id LIMIT ?`, limit)
+}
+
+// FairPendingUpdates lists at most perChat pending updates of each chat,
+// oldest first: one chat flooding the bot cannot fill a whole round and
+// keep everyone else waiting behind it.
+func (r *Reader) FairPendingUpdates(perChat, limit int) ([]InboundUpdate, error) {
+	return r.scanUpdates(`SELECT update_id, chat_id, payload FROM (
+			SELECT update_id, chat_id, payload, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY update_id) AS n
+			FROM updates WHERE status = 'pending')
+		WHERE n <= ? ORDER BY update_id LIMIT ?`, perChat, limit)
+}
+
+func (r *Reader) scanUpdates(query string, args ...any) ([]InboundUpdate, error) {
+	rows, err := r.query(query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -143,3 +143,11 @@ func (b *Batch) SetNextNotice(assignmentID int64, at time.Time) error {
 func (b *Batch) Close() error {
 	return errors.Join(b.insert.Close(), b.next.Close())
 }
+
+// NextNoticeAt is the earliest time any assignment needs the planner again
+// (zero if none): when the next tick will have work.
+func (r *Reader) NextNoticeAt() (time.Time, error) {
+	var v sql.NullInt64
+	err := r.queryRow(`SELECT MIN(next_notice_at) FROM assignments WHERE next_notice_at IS NOT NULL`).Scan(&v)
+	return nullTime(v), err
+}

@@ -45,6 +45,7 @@ type runOptions struct {
 	logLevel   string
 	workers    int
 	httpAddr   string
+	maxFileMB  int
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -56,6 +57,7 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.logFormat, "log-format", envOr(a.getenv, "REPORTBOT_LOG_FORMAT", "text"), "text or json")
 	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
+	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; raise it with a local Bot API server)")
 	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -79,10 +81,14 @@ func (a *app) cmdRun(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := bot.New(a.ctx, bot.Config{
+	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
 		Location: loc, Log: log, Workers: o.workers,
-	})
+	}
+	if o.maxFileMB > 0 {
+		cfg.MaxFileSize = int64(o.maxFileMB) << 20
+	}
+	b, err := bot.New(a.ctx, cfg)
 	if err != nil {
 		if errors.Is(err, bot.ErrTokenRefused) {
 			return configError{err.Error()}
