@@ -186,6 +186,25 @@ func loadView(r *db.Reader, o db.Obligation, p db.Period) (periodView, error) {
 	return periodView{Obligation: o, Period: p, Items: items}, err
 }
 
+// selection reads the periods a console command's argument names. When the
+// argument names nothing, or (with needSome) nothing is current, the user is
+// told and ok is false.
+func (b *Bot) selection(r *Request, rd *db.Reader, now time.Time, needSome bool) (views []periodView, ok bool, err error) {
+	views, err = selectPeriods(rd, now, r.Ev.Args)
+	if errors.Is(err, errUnknownSelection) {
+		b.unknownSelection(r, r.Ev.Args)
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if needSome && len(views) == 0 {
+		r.Reply(r.T("console.no_periods"))
+		return nil, false, nil
+	}
+	return views, true, nil
+}
+
 // unknownSelection answers an argument that names nothing, listing what
 // exists so the next try works.
 func (b *Bot) unknownSelection(r *Request, arg string) {
@@ -334,17 +353,9 @@ func fileKey(views []periodView) string {
 func (b *Bot) cmdExport(r *Request) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
-	views, err := selectPeriods(rd, now, r.Ev.Args)
-	if errors.Is(err, errUnknownSelection) {
-		b.unknownSelection(r, r.Ev.Args)
-		return nil
-	}
-	if err != nil {
+	views, ok, err := b.selection(r, rd, now, true)
+	if !ok {
 		return err
-	}
-	if len(views) == 0 {
-		r.Reply(r.T("console.no_periods"))
-		return nil
 	}
 	b.chatAction(r, models.ChatActionUploadDocument)
 	rep, err := buildReport(rd, b.loc, now, views)
@@ -381,12 +392,8 @@ func (b *Bot) cmdArchive(r *Request) error {
 	}
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
-	views, err := selectPeriods(rd, now, r.Ev.Args)
-	if errors.Is(err, errUnknownSelection) {
-		b.unknownSelection(r, r.Ev.Args)
-		return nil
-	}
-	if err != nil {
+	views, ok, err := b.selection(r, rd, now, false)
+	if !ok {
 		return err
 	}
 	b.chatAction(r, models.ChatActionUploadDocument)

@@ -7,13 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/clock"
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/plan"
 )
@@ -27,8 +27,7 @@ type harness struct {
 	bot   *Bot
 	pacer *FakePacer
 
-	mu  sync.Mutex
-	now time.Time
+	sim *clock.Manual
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -48,7 +47,7 @@ func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d
 
 func newHarness(t *testing.T, start time.Time, setup ...func(*Bot)) *harness {
 	t.Helper()
-	h := &harness{t: t, now: start, done: make(chan struct{})}
+	h := &harness{t: t, sim: clock.NewManual(start), done: make(chan struct{})}
 	h.srv = telegramtest.New()
 	t.Cleanup(h.srv.Close)
 	dir := t.TempDir()
@@ -93,17 +92,9 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func (h *harness) clock() time.Time {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.now
-}
+func (h *harness) clock() time.Time { return h.sim.Now() }
 
-func (h *harness) setNow(t time.Time) {
-	h.mu.Lock()
-	h.now = t
-	h.mu.Unlock()
-}
+func (h *harness) setNow(t time.Time) { h.sim.Set(t) }
 
 // importPlan loads the example plan, as "reportbot plan import" does.
 func (h *harness) importPlan() {

@@ -123,17 +123,7 @@ func (b *Bot) owedLines(r *Request, unitID int64, max int) (string, error) {
 
 // owedLine says what is owed, for which period, by when, and how long is left.
 func (b *Bot) owedLine(lang string, it db.Item) string {
-	now := b.store.Now()
-	left := daysUntil(now, it.DeadlineAt, b.loc)
-	var when string
-	switch {
-	case left > 0:
-		when = tr(lang, "owed.days_left", left)
-	case left == 0:
-		when = tr(lang, "owed.today")
-	default:
-		when = tr(lang, "owed.days_late", -left)
-	}
+	when := b.when(lang, it.DeadlineAt, b.store.Now())
 	line := tr(lang, "owed.line", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 		formatDate(it.DeadlineAt, b.loc), weekday(it.DeadlineAt, b.loc, lang), when)
 	if it.Period.MovedReason != "" && it.DeadlineAt.Equal(it.Period.DeadlineAt) {

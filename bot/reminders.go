@@ -337,11 +337,11 @@ func (b *Bot) reminderBody(pl *reminders.Planner, lang string, it db.Item, now t
 func (b *Bot) when(lang string, deadline, now time.Time) string {
 	switch left := daysUntil(now, deadline, b.loc); {
 	case left > 0:
-		return tr(lang, "rem.left", left)
+		return tr(lang, "owed.days_left", left)
 	case left == 0:
-		return tr(lang, "rem.today")
+		return tr(lang, "owed.today")
 	default:
-		return tr(lang, "rem.late", -left)
+		return tr(lang, "owed.days_late", -left)
 	}
 }
 

@@ -143,17 +143,9 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 // buttons move between obligations and periods.
 func (b *Bot) cmdStatus(r *Request) error {
 	now := b.store.Now()
-	views, err := selectPeriods(b.store.Read(r.ctx), now, r.Ev.Args)
-	if errors.Is(err, errUnknownSelection) {
-		b.unknownSelection(r, r.Ev.Args)
-		return nil
-	}
-	if err != nil {
+	views, ok, err := b.selection(r, b.store.Read(r.ctx), now, true)
+	if !ok {
 		return err
-	}
-	if len(views) == 0 {
-		r.Reply(r.T("console.no_periods"))
-		return nil
 	}
 	b.chatAction(r, models.ChatActionUploadPhoto)
 	png, err := b.statusPNG(r, views, now)
@@ -231,16 +223,7 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 
 // periodHeader names an obligation's period, its deadline and the days left.
 func (b *Bot) periodHeader(lang string, v periodView, now time.Time) string {
-	left := daysUntil(now, v.Period.DeadlineAt, b.loc)
-	var when string
-	switch {
-	case left > 0:
-		when = tr(lang, "owed.days_left", left)
-	case left == 0:
-		when = tr(lang, "owed.today")
-	default:
-		when = tr(lang, "status.passed", -left)
-	}
+	when := b.when(lang, v.Period.DeadlineAt, now)
 	return tr(lang, "status.header", v.Obligation.Code, obligationTitle(v.Obligation, lang), reminders.PeriodName(v.Period.Key, lang),
 		formatDate(v.Period.DeadlineAt, b.loc), weekday(v.Period.DeadlineAt, b.loc, lang), when)
 }
@@ -362,12 +345,8 @@ func parseIDs(args []string, n int) ([]int64, bool) {
 func (b *Bot) cmdOverdue(r *Request) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
-	views, err := selectPeriods(rd, now, r.Ev.Args)
-	if errors.Is(err, errUnknownSelection) {
-		b.unknownSelection(r, r.Ev.Args)
-		return nil
-	}
-	if err != nil {
+	views, ok, err := b.selection(r, rd, now, false)
+	if !ok {
 		return err
 	}
 	var sb strings.Builder

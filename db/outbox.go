@@ -97,26 +97,17 @@ func (tx *Tx) Enqueue(m OutMessage) (id int64, created bool, err error) {
 
 // PendingOutbox lists messages ready to send at now, oldest first.
 func (r *Reader) PendingOutbox(now time.Time, limit int) ([]OutMessage, error) {
-	rows, err := r.query(`SELECT `+outboxCols+` FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?`, now.Unix(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OutMessage
-	for rows.Next() {
-		m, err := scanOut(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return r.outbox(`WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?`, now.Unix(), limit)
 }
 
 // Outbox lists messages with a key prefix (all if ""), in order of creation;
 // tests and the Office's "last reminded" use it.
 func (r *Reader) Outbox(keyPrefix string) ([]OutMessage, error) {
-	rows, err := r.query(`SELECT `+outboxCols+` FROM outbox WHERE dedupe_key LIKE ? ESCAPE '\' ORDER BY id`, escapeLike(keyPrefix)+"%")
+	return r.outbox(`WHERE dedupe_key LIKE ? ESCAPE '\' ORDER BY id`, escapeLike(keyPrefix)+"%")
+}
+
+func (r *Reader) outbox(where string, args ...any) ([]OutMessage, error) {
+	rows, err := r.query(`SELECT `+outboxCols+` FROM outbox `+where, args...)
 	if err != nil {
 		return nil, err
 	}

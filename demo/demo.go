@@ -11,13 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/clock"
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/examples"
 	"github.com/reportbot/reportbot/plan"
@@ -59,8 +59,7 @@ type world struct {
 	store *db.Store
 	bot   *bot.Bot
 
-	mu  sync.Mutex
-	now time.Time
+	sim *clock.Manual
 
 	printed int // how many of the fake server's sent calls are in the transcript
 	names   map[int64]string
@@ -78,7 +77,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
 		return err
 	}
-	w := &world{opts: opts, now: seasonStart, names: map[int64]string{}}
+	w := &world{opts: opts, sim: clock.NewManual(seasonStart), names: map[int64]string{}}
 	w.srv = telegramtest.New(telegramtest.WithClock(w.clock))
 	defer w.srv.Close()
 	path := filepath.Join(opts.Dir, "reportbot.db")
@@ -123,17 +122,9 @@ func Run(ctx context.Context, opts Options) error {
 	return nil
 }
 
-func (w *world) clock() time.Time {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.now
-}
+func (w *world) clock() time.Time { return w.sim.Now() }
 
-func (w *world) setNow(t time.Time) {
-	w.mu.Lock()
-	w.now = t
-	w.mu.Unlock()
-}
+func (w *world) setNow(t time.Time) { w.sim.Set(t) }
 
 // say picks the Vietnamese or English narration.
 func (w *world) say(vi, en string) string {
