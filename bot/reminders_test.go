@@ -140,7 +140,7 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 		{at(2026, 6, 3, 8, 0), "còn 7 ngày"},
 		{at(2026, 6, 5, 8, 0), "còn 5 ngày"}, // the 3-day reminder: Sunday 7/6 moves to Friday
 		{at(2026, 6, 9, 8, 0), "còn 1 ngày"},
-		{at(2026, 6, 10, 8, 0), "hôm nay là hạn chót"},
+		{at(2026, 6, 10, 8, 0), "hạn chót là hôm nay"},
 	}
 	for _, s := range steps {
 		h.remTick(s.at.Add(-time.Minute)) // nothing yet
@@ -373,7 +373,7 @@ func TestSubmittingBetweenStagesStopsReminders(t *testing.T) {
 	for _, now := range []time.Time{at(2026, 6, 5, 8, 0), at(2026, 6, 9, 8, 0), at(2026, 6, 10, 8, 0), at(2026, 6, 11, 8, 0), at(2026, 6, 17, 8, 0)} {
 		h.remTick(now)
 	}
-	h.waitText(b.ID, "hôm nay là hạn chót")
+	h.waitText(b.ID, "hạn chót là hôm nay")
 	if got := h.remindersTo(it, a.ID); len(got) != 1 {
 		t.Errorf("after submitting, TCBC got %v", got)
 	}
