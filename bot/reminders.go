@@ -240,9 +240,10 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 			// assignment again and spin.
 			next = now.Add(time.Minute)
 		}
-		if err := w.SetNextNotice(it.ID, next); err != nil {
-			return 0, 0, err
-		}
+		w.SetNextNotice(it.ID, next)
+	}
+	if err := w.Flush(); err != nil {
+		return 0, 0, err
 	}
 	if len(escalations) > 0 {
 		n, err := b.escalate(tx, now, items[0].ID, escalations)

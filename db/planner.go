@@ -2,7 +2,7 @@ package db
 
 import (
 	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -89,8 +89,12 @@ func (r *Reader) PeriodStats(from, to time.Time) ([]PeriodStat, error) {
 // with statements prepared once. A planner tick writes thousands of rows,
 // and parsing the SQL again for each row was most of its cost.
 type Batch struct {
-	tx           *Tx
-	insert, next *sql.Stmt
+	tx     *Tx
+	insert *sql.Stmt
+	// next collects schedule changes by time: most assignments of a tick
+	// move to the same next stage, so one UPDATE per distinct time replaces
+	// one per assignment.
+	next map[int64][]int64 // unix time (0: never) → assignment ids
 }
 
 // Batch prepares a batch writer; Close it before the transaction ends.
@@ -101,12 +105,7 @@ func (tx *Tx) Batch() (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare enqueue: %w", err)
 	}
-	next, err := tx.tx.PrepareContext(tx.ctx, `UPDATE assignments SET next_notice_at = ? WHERE id = ?`)
-	if err != nil {
-		insert.Close()
-		return nil, fmt.Errorf("prepare next notice: %w", err)
-	}
-	return &Batch{tx: tx, insert: insert, next: next}, nil
+	return &Batch{tx: tx, insert: insert, next: map[int64][]int64{}}, nil
 }
 
 // Enqueue adds a message unless one with the same key exists, like
@@ -133,16 +132,35 @@ func (b *Batch) Enqueue(m OutMessage) (created bool, err error) {
 	return n > 0, err
 }
 
-// SetNextNotice schedules an assignment's next look, like Tx.SetNextNotice.
-func (b *Batch) SetNextNotice(assignmentID int64, at time.Time) error {
-	_, err := b.next.ExecContext(b.tx.ctx, nullUnix(at), assignmentID)
-	return err
+// SetNextNotice schedules an assignment's next look, like Tx.SetNextNotice;
+// it takes effect at Flush.
+func (b *Batch) SetNextNotice(assignmentID int64, at time.Time) {
+	k := unix(at)
+	b.next[k] = append(b.next[k], assignmentID)
 }
 
-// Close releases the prepared statements.
-func (b *Batch) Close() error {
-	return errors.Join(b.insert.Close(), b.next.Close())
+// Flush writes the collected schedule changes; call it before the
+// transaction commits.
+func (b *Batch) Flush() error {
+	for at, ids := range b.next {
+		raw, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		var when any = at
+		if at == 0 {
+			when = nil
+		}
+		if _, err := b.tx.exec(`UPDATE assignments SET next_notice_at = ? WHERE id IN (SELECT value FROM json_each(?))`, when, string(raw)); err != nil {
+			return fmt.Errorf("schedule next notices: %w", err)
+		}
+	}
+	clear(b.next)
+	return nil
 }
+
+// Close releases the prepared statement.
+func (b *Batch) Close() error { return b.insert.Close() }
 
 // NextNoticeAt is the earliest time any assignment needs the planner again
 // (zero if none): when the next tick will have work.
