@@ -157,13 +157,14 @@ func (w *world) cast() {
 	}
 }
 
-// line prints one transcript line: the simulated time, who, where, what.
+// line prints one transcript line: the simulated time, who, to whom (a
+// person, the bot, or a group), what.
 func (w *world) line(who, where, text string) {
 	text = strings.Join(strings.Fields(strings.ReplaceAll(text, "\n", " ↵ ")), " ")
 	if r := []rune(text); len(r) > 260 {
 		text = string(r[:259]) + "…"
 	}
-	fmt.Fprintf(w.opts.Out, "[%s] %s @ %s: %s\n", w.clock().Format("02/01/2006 15:04"), who, where, text)
+	fmt.Fprintf(w.opts.Out, "[%s] %s → %s: %s\n", w.clock().Format("02/01/2006 15:04"), who, where, text)
 }
 
 // narrate prints a stage direction.
@@ -171,19 +172,26 @@ func (w *world) narrate(vi, en string) {
 	fmt.Fprintf(w.opts.Out, "\n— %s\n", w.say(vi, en))
 }
 
+// chatName names a chat as the transcript shows it: a private chat by the
+// person in it, a group by its name.
 func (w *world) chatName(id int64) string {
 	if n, ok := w.names[id]; ok {
-		if id > 0 {
-			return w.say("riêng với ", "private with ") + n
-		}
 		return n
 	}
 	return fmt.Sprint(id)
 }
 
+// whereTo is where a person's message goes: the bot, in a private chat.
+func (w *world) whereTo(chatID int64) string {
+	if chatID > 0 {
+		return "bot"
+	}
+	return w.chatName(chatID)
+}
+
 // userSays injects a text from a person in a chat and prints it.
 func (w *world) userSays(p person, chat models.Chat, text string) {
-	w.line(p.user.FirstName, w.chatName(chat.ID), text)
+	w.line(p.user.FirstName, w.whereTo(chat.ID), text)
 	w.srv.InjectText(chat, p.user, text)
 }
 

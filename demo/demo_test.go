@@ -23,13 +23,13 @@ func TestSeasonMilestones(t *testing.T) {
 			transcript := out.String()
 			milestones := map[string][]string{
 				"vi": {"Chào mừng Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
-					"[03/06/2026 08:00] 🤖 bot @ riêng với Nguyễn Văn An: 🔔",
-					"[05/06/2026 08:00] 🤖 bot @ riêng với Trần Thị Bình: 🔔",
-					"[09/06/2026 08:00] 🤖 bot @ riêng với Hoàng Văn Cường: 🔔", "không khớp với phần mở rộng",
+					"[03/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
+					"[05/06/2026 08:00] 🤖 bot → Trần Thị Bình: 🔔",
+					"[09/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: 🔔", "không khớp với phần mở rộng",
 					"Số tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
-					"[11/06/2026 08:00] 🤖 bot @ riêng với Hoàng Văn Cường: ⚠️",
+					"[11/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: ⚠️",
 					"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
-				"en": {"Welcome, Nguyễn Văn An", "[03/06/2026 08:00] 🤖 bot @ private with Nguyễn Văn An: 🔔",
+				"en": {"Welcome, Nguyễn Văn An", "[03/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
 					"Tổng hợp báo cáo trễ hạn", ".xlsx]"},
 			}[lang]
 			for _, m := range milestones {

@@ -128,7 +128,7 @@ func (w *world) replyWithFile(p person, name, caption string, data []byte) error
 	if !ok {
 		return fmt.Errorf("demo: %s got no reminder to reply to", p.user.FirstName)
 	}
-	w.line(p.user.FirstName, w.chatName(p.user.ID), fmt.Sprintf("↩ [%s %s] %s", w.say("tệp", "file"), name, caption))
+	w.line(p.user.FirstName, "bot", fmt.Sprintf("↩ [%s %s] %s", w.say("tệp", "file"), name, caption))
 	w.srv.InjectDocument(telegramtest.PrivateChat(p.user), p.user, telegramtest.Upload{Name: name, Data: data, Caption: caption}, telegramtest.ReplyTo(id))
 	return nil
 }
@@ -140,7 +140,7 @@ func (w *world) press(p person, chatID int64, prefix string) error {
 		for _, row := range sent[i].Buttons {
 			for _, b := range row {
 				if strings.HasPrefix(b.CallbackData, prefix) {
-					w.line(p.user.FirstName, w.chatName(chatID), "👆 ["+b.Text+"]")
+					w.line(p.user.FirstName, w.whereTo(chatID), "👆 ["+b.Text+"]")
 					w.srv.InjectCallback(p.user, chatID, sent[i].MessageID, b.CallbackData)
 					return nil
 				}

@@ -199,15 +199,15 @@ func (a *app) cmdCalendar(args []string) error {
 		fmt.Fprintf(a.stdout, "Ngày nghỉ và ngày làm bù năm %d (đối chiếu với thông báo của Chính phủ; sửa trong mục calendar của kế hoạch):\n", year)
 	}
 	for _, d := range cal.Year(year) {
-		name, mark := d.NameVI, "nghỉ"
+		name, mark := d.NameVI, "[nghỉ]"
 		if *lang == "en" {
-			name, mark = d.NameEN, "off"
+			name, mark = d.NameEN, "[off]"
 		}
 		if !d.Off() {
-			mark = map[bool]string{true: "work", false: "làm"}[*lang == "en"]
+			mark = map[bool]string{true: "[work]", false: "[làm]"}[*lang == "en"]
 		}
 		wd := weekdayName(d.Date.Weekday(), *lang)
-		fmt.Fprintf(a.stdout, "  %s %-9s %-4s %s\n", d.Date.Format("02/01/2006"), wd, mark, name)
+		fmt.Fprintf(a.stdout, "  %s %-6s %-7s %s\n", d.Date.Format("02/01/2006"), wd, mark, name)
 	}
 	return nil
 }
