@@ -7,9 +7,14 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/reportbot ./cmd/reportbot
+# The runtime image has no shell: make the writable folders here, owned by
+# distroless's nonroot user (65532), so a fresh volume is writable too.
+RUN mkdir -p /out/data /out/tmp && chown 65532:65532 /out/data /out/tmp && chmod 1777 /out/tmp
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/reportbot /usr/local/bin/reportbot
+COPY --from=build /out/data /data
+COPY --from=build /out/tmp /tmp
 COPY examples /examples
 ENV REPORTBOT_DATA=/data
 VOLUME ["/data"]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -198,5 +199,29 @@ func TestQuickStart(t *testing.T) {
 	}
 	if strings.Contains(stderr, srv.Token()) {
 		t.Fatal("the log contains the bot token")
+	}
+}
+
+// TestReadOnlyDatabaseIsAClearError makes the data folder and database
+// immutable (chattr +i stops even root, who ignores file modes) and expects a
+// plain message, not a panic or a failure at the first receipt.
+func TestReadOnlyDatabaseIsAClearError(t *testing.T) {
+	chattr, err := exec.LookPath("chattr")
+	if err != nil {
+		t.Skip("chattr not available")
+	}
+	dir := t.TempDir()
+	env := map[string]string{"REPORTBOT_DATA": dir}
+	if code, _, stderr := run(t, context.Background(), env, "plan", "import", examplePlan); code != exitOK {
+		t.Fatalf("import: %s", stderr)
+	}
+	dbPath := filepath.Join(dir, "reportbot.db")
+	if out, err := exec.Command(chattr, "+i", dbPath, dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot make files immutable here: %v %s", err, out)
+	}
+	defer exec.Command(chattr, "-i", dbPath, dir).Run()
+	code, _, stderr := run(t, context.Background(), env, "invite", "VP")
+	if code != exitUsage || !strings.Contains(stderr, "cannot be written") {
+		t.Fatalf("exit %d, want %d with a clear message; stderr:\n%s", code, exitUsage, stderr)
 	}
 }
