@@ -204,3 +204,16 @@ func TestWebhookAnswers500WhenItCannotStore(t *testing.T) {
 		t.Fatalf("got %d, want 500 so Telegram delivers again", rec.Code)
 	}
 }
+
+func TestPollingBacksOffAndRecoversAfterNetworkErrors(t *testing.T) {
+	h := newHarness(t, at(2026, 5, 25, 9, 0))
+	h.importPlan()
+	head := h.srv.NewUser(1001, "An", "", "vi")
+	h.join(head, "VP", db.RoleHead)
+	// Two polls have their connection cut, then two get a 502: the update
+	// can only arrive once all four failures were met and retried.
+	h.srv.AddFault(telegramtest.Fault{Method: "getUpdates", Times: 2, Drop: true})
+	h.srv.FailNext("getUpdates", 2, http.StatusBadGateway)
+	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
+	h.waitText(head.ID, "Các lệnh")
+}
