@@ -165,8 +165,9 @@ func safeName(name string) string {
 			sb.WriteRune(r)
 		}
 	}
-	name = strings.TrimLeft(strings.TrimSpace(sb.String()), ". ")
-	name = strings.TrimRight(name, ". ") // Windows drops trailing dots and spaces
+	// Leading dots hide a file; Windows drops trailing dots and spaces. Any
+	// Unicode space counts, or sanitising twice would change the name again.
+	name = strings.TrimFunc(sb.String(), dotOrSpace)
 	if base, _, _ := strings.Cut(name, "."); windowsReserved[strings.ToUpper(strings.TrimSpace(base))] {
 		name = "_" + name
 	}
@@ -181,13 +182,15 @@ func safeName(name string) string {
 		}
 		// The cut may land just after a space or dot, which Windows would
 		// drop: trim again.
-		name = strings.TrimRight(stem+ext, ". ")
+		name = strings.TrimRightFunc(stem+ext, dotOrSpace)
 	}
 	if name == "" {
 		return "tep"
 	}
 	return name
 }
+
+func dotOrSpace(r rune) bool { return r == '.' || unicode.IsSpace(r) }
 
 // download is a file fetched into the incoming folder, not yet stored.
 type download struct {
