@@ -167,7 +167,10 @@ func safeName(name string) string {
 	}
 	// Leading dots hide a file; Windows drops trailing dots and spaces. Any
 	// Unicode space counts, or sanitising twice would change the name again.
-	name = strings.TrimFunc(sb.String(), dotOrSpace)
+	// Normalise after the broken bytes are replaced: norm leaves a sequence
+	// that starts with an invalid byte alone, so "\xf7\u0387" would become
+	// NFC only on a second pass.
+	name = strings.TrimFunc(norm.NFC.String(sb.String()), dotOrSpace)
 	if base, _, _ := strings.Cut(name, "."); windowsReserved[strings.ToUpper(strings.TrimSpace(base))] {
 		name = "_" + name
 	}
