@@ -76,7 +76,10 @@ type Bot struct {
 	wake   chan struct{}
 	lastOK lastCall
 	rem    reminderState // the planner's per-process memory (reminders.go)
-	flood  floodGuard    // per-user rate limit (ratelimit.go)
+	// staleRem holds reminders the sender skipped as stale, for the
+	// Office's next "skipped" line.
+	staleRem staleReminders
+	flood    floodGuard // per-user rate limit (ratelimit.go)
 	// inboxFailures counts polls whose updates could not be stored (and so
 	// were left on Telegram's side).
 	inboxFailures atomic.Int64
@@ -262,6 +265,8 @@ func (b *Bot) senderConfig() SenderConfig {
 	c := b.cfg.Sender
 	c.Pacer = b.cfg.Pacer
 	c.OnUnreachable = b.unreachable
+	c.Stale = b.staleReminder
+	c.OnSkipped = b.staleRem.add
 	return c
 }
 
@@ -278,17 +283,18 @@ func (b *Bot) unreachable(memberID, chatID int64) {
 	if err != nil {
 		return
 	}
+	lang := b.chatLang(r)
 	who := m.Name
 	if m.UnitID != 0 {
 		if u, err := r.Unit(m.UnitID); err == nil {
-			who += " (" + u.Name + ")"
+			who += " (" + unitName(u, lang) + ")"
 		}
 	}
 	err = b.store.Tx(ctx, func(tx *db.Tx) error {
 		_, _, err := tx.Enqueue(db.OutMessage{
 			Key:    fmt.Sprintf("unreachable:%d:%d", memberID, b.store.Now().Unix()),
 			ChatID: office.ChatID, ThreadID: office.ThreadID,
-			Text: tr("vi", "office.unreachable", who),
+			Text: tr(lang, "office.unreachable", who),
 		})
 		return err
 	})

@@ -368,7 +368,8 @@ func TestChasingLateUnits(t *testing.T) {
 	c.press(c.office, list, "TCBC")
 	c.waitMethod("answerCallbackQuery", c.office.ID, "Đã gửi đôn đốc tới TCBC (2 người)")
 	c.waitMethod("", c.head.ID, "Văn phòng Sở đôn đốc")
-	c.waitMethod("", member.ID, "Văn phòng Sở đôn đốc")
+	// The member's Telegram speaks English, remembered when they joined.
+	c.waitMethod("", member.ID, "A reminder from the Department Office")
 	audit, err := c.store.Read(context.Background()).AuditLog("nudge")
 	if err != nil || len(audit) != 1 || audit[0].Subject != "TCBC" {
 		t.Errorf("audit %+v, %v", audit, err)

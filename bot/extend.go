@@ -119,6 +119,7 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 		return nil
 	}
 	office, officeErr := rd.Chat(db.ChatOffice)
+	lang := b.chatLang(rd)
 	return r.Tx(func(tx *db.Tx) error {
 		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
 			return err
@@ -135,11 +136,11 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 			return nil
 		}
 		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-			Text: tr("vi", "ext.office", it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi"),
+			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 				formatDate(it.DeadlineAt, b.loc), formatDate(date, b.loc), reason, r.Member.Name),
 			Markup: Keyboard([]Button{
-				{Label: tr("vi", "ext.btn_approve"), Data: fmt.Sprintf("exy:%d", ext.ID)},
-				{Label: tr("vi", "ext.btn_refuse"), Data: fmt.Sprintf("exn:%d", ext.ID)},
+				{Label: tr(lang, "ext.btn_approve"), Data: fmt.Sprintf("exy:%d", ext.ID)},
+				{Label: tr(lang, "ext.btn_refuse"), Data: fmt.Sprintf("exn:%d", ext.ID)},
 			})})
 		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(date, b.loc)))
 		return nil
@@ -170,6 +171,7 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 	if err != nil {
 		return err
 	}
+	officeLang := b.chatLang(rd)
 	return r.Tx(func(tx *db.Tx) error {
 		changed, err := tx.DecideExtension(ext.ID, approve, r.Member.ID)
 		if err != nil || !changed {
@@ -187,9 +189,9 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, action, fmt.Sprintf("extension:%d", ext.ID), shown); err != nil {
 			return err
 		}
-		period := reminders.PeriodName(it.Period.Key, "vi")
 		r.Toast(r.T("review.accepted_toast"))
-		r.Reply(tr("vi", officeKey, r.Member.Name, it.Unit.Name, it.Obligation.Title, period, shown))
+		r.Reply(tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
+			reminders.PeriodName(it.Period.Key, officeLang), shown))
 		if head.RemovedAt.IsZero() {
 			lang := pickLang(head.Lang, "")
 			r.Send(db.OutMessage{ChatID: head.TelegramID, MemberID: head.ID, Purpose: purposeReminder, RefID: it.ID,

@@ -50,6 +50,14 @@ func (b *Bot) cmdStart(r *Request) error {
 		if err != nil {
 			return err
 		}
+		// Remember the language Telegram reports, so reminders the bot
+		// starts on its own speak it too; /lang changes it later.
+		if lang := pickLang("", r.Ev.From.Lang); lang != "vi" {
+			m.Lang = lang
+			if err := tx.SetMemberLang(m.ID, lang); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(m.ID, m.TelegramID, "join", string(m.Role), "")
 	})
 	switch {
@@ -70,7 +78,7 @@ func (b *Bot) cmdStart(r *Request) error {
 		return err
 	}
 	r.Member = &m
-	r.Lang = pickLang("", r.Ev.From.Lang)
+	r.Lang = pickLang(m.Lang, r.Ev.From.Lang)
 	b.setMemberCommands(r.ctx, m, r.Lang)
 	return b.greet(r)
 }

@@ -153,6 +153,7 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 			break
 		}
 	}
+	b.noteStale(ctx, pl, notes)
 	n, err := b.tellOffice(ctx, pl, now, notes)
 	return sent + n, err
 }
@@ -179,7 +180,7 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 			unitIDs = append(unitIDs, it.UnitID)
 		}
 	}
-	members, err := r.UnitMembers(unitIDs)
+	members, err := r.UnitRecipients(unitIDs)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -188,13 +189,8 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 		return 0, 0, err
 	}
 	defer w.Close()
-	enqueue := func(m db.OutMessage) error {
-		created, err := w.Enqueue(m)
-		if created && m.Status != db.OutSkipped {
-			queued++
-		}
-		return err
-	}
+	enqueue := w.Enqueue // written by Flush; w.Added then counts the new ones
+	buttons := buttonCache{}
 	var escalations []escalation
 	texts := reminderTexts{b: b, pl: pl, now: now, bodies: map[reminderBody]string{}}
 	for _, it := range items {
@@ -206,14 +202,15 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 				continue
 			}
 			if len(to) == 0 {
-				notes.nobody = append(notes.nobody, tr("vi", "rem.nobody_item", it.Unit.Name, it.Obligation.Code, stageName("vi", s)))
+				notes.nobody = append(notes.nobody, nobodyItem(pl.Policy().ChatLang(), it, s))
 				continue
 			}
 			for _, m := range to {
 				lang := pickLang(m.Lang, "")
 				err := enqueue(db.OutMessage{
 					Key: reminderKey(it.ID, s.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
-					Text: texts.text(lang, it), Markup: reminderButtons(lang, it.ID), Purpose: "reminder", RefID: it.ID,
+					Text: texts.text(lang, it), Markup: buttons.get(lang, it.ID), Purpose: "reminder", RefID: it.ID,
+					ExpiresAt: s.Expires,
 				})
 				if err != nil {
 					return 0, 0, err
@@ -245,6 +242,7 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 	if err := w.Flush(); err != nil {
 		return 0, 0, err
 	}
+	queued = w.Added(db.OutPending)
 	if len(escalations) > 0 {
 		n, err := b.escalate(tx, now, items[0].ID, escalations)
 		if err != nil {
@@ -253,6 +251,12 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 		queued += n
 	}
 	return len(items), queued, nil
+}
+
+// nobodyItem is one unit nobody could be told, for the Office's note, in
+// the chat language.
+func nobodyItem(lang string, it db.Item, s reminders.Stage) string {
+	return tr(lang, "rem.nobody_item", unitName(it.Unit, lang), it.Obligation.Code, stageName(lang, s))
 }
 
 // reminderKey is the outbox key of a stage's message to one member.
@@ -427,7 +431,7 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 		return 0, err
 	}
 	_, created, err := tx.Enqueue(db.OutMessage{Key: key + "office", ChatID: office.ChatID, ThreadID: office.ThreadID,
-		Text: text("vi"), Purpose: "escalation"})
+		Text: text(b.chatLang(r)), Purpose: "escalation"})
 	if created {
 		queued++
 	}
@@ -447,17 +451,18 @@ func (b *Bot) tellOffice(ctx context.Context, pl *reminders.Planner, now time.Ti
 	if err != nil {
 		return 0, err
 	}
+	lang := pl.Policy().ChatLang()
 	var msgs []db.OutMessage
 	if len(notes.order) > 0 {
 		var parts []string
 		for _, g := range notes.order {
-			parts = append(parts, tr("vi", "rem.skipped_item", g.it.Obligation.Code, reminders.PeriodName(g.it.Period.Key, "vi"),
-				stageName("vi", g.stage), formatDateTime(g.stage.At, b.loc), notes.skipped[g.key]))
+			parts = append(parts, tr(lang, "rem.skipped_item", g.it.Obligation.Code, reminders.PeriodName(g.it.Period.Key, lang),
+				stageName(lang, g.stage), formatDateTime(g.stage.At, b.loc), notes.skipped[g.key]))
 		}
-		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("skipped:%d", now.Unix()), Text: tr("vi", "rem.office_skipped", capList("vi", parts, "; "))})
+		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("skipped:%d", now.Unix()), Text: tr(lang, "rem.office_skipped", capList(lang, parts, "; "))})
 	}
 	if len(notes.nobody) > 0 {
-		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d", now.Unix()), Text: tr("vi", "rem.office_nobody", capList("vi", notes.nobody, "; "))})
+		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d", now.Unix()), Text: tr(lang, "rem.office_nobody", capList(lang, notes.nobody, "; "))})
 	}
 	return b.enqueueAll(ctx, office, msgs)
 }
@@ -549,6 +554,7 @@ func (b *Bot) onSnooze(r *Request, args []string) error {
 func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
 	r := b.store.Read(ctx)
 	pol := pl.Policy()
+	lang := pol.ChatLang()
 	office, officeErr := r.Chat(db.ChatOffice)
 	group, groupErr := r.Chat(db.ChatGroup)
 	for _, err := range []error{officeErr, groupErr} {
@@ -558,7 +564,7 @@ func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.T
 	}
 	sent := 0
 	if day, due := pl.OfficeDigestDue(now); due && officeErr == nil {
-		msg, err := b.officeDigest(r, now, day)
+		msg, err := b.officeDigest(r, lang, now, day)
 		if err != nil {
 			return sent, fmt.Errorf("office digest: %w", err)
 		}
@@ -572,14 +578,14 @@ func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.T
 	}
 	var msgs []db.OutMessage
 	if monday, due := pl.WeeklyDigestDue(now); due && pol.WeeklyDigest {
-		m, err := b.weeklyDigest(r, now, monday)
+		m, err := b.weeklyDigest(r, pl, lang, now, monday)
 		if err != nil {
 			return sent, fmt.Errorf("weekly digest: %w", err)
 		}
 		msgs = append(msgs, m...)
 	}
 	if pol.Summary {
-		m, err := b.summaries(r, pl, now)
+		m, err := b.summaries(r, pl, lang, now)
 		if err != nil {
 			return sent, fmt.Errorf("summaries: %w", err)
 		}
@@ -590,8 +596,9 @@ func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.T
 }
 
 // officeDigest lists every overdue report for the Office: unit, report,
-// period, deadline, days late, and whether the unit can be reached at all.
-func (b *Bot) officeDigest(r *db.Reader, now, day time.Time) ([]db.OutMessage, error) {
+// period, deadline, days late, and whether the unit can be reached at all;
+// in lang, the chat language.
+func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.OutMessage, error) {
 	items, err := r.OverdueItems(now)
 	if err != nil || len(items) == 0 {
 		return nil, err
@@ -604,15 +611,15 @@ func (b *Bot) officeDigest(r *db.Reader, now, day time.Time) ([]db.OutMessage, e
 	if err != nil {
 		return nil, err
 	}
-	lines := []string{tr("vi", "digest.office", formatDate(day, b.loc), len(items))}
+	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), len(items))}
 	for i, it := range items {
 		if i == listCap {
-			lines = append(lines, tr("vi", "rem.more", len(items)-i))
+			lines = append(lines, tr(lang, "rem.more", len(items)-i))
 			break
 		}
-		line := tr("vi", "digest.office_line", it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi"),
+		line := tr(lang, "digest.office_line", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 			formatDate(it.DeadlineAt, b.loc), -daysUntil(now, it.DeadlineAt, b.loc))
-		lines = append(lines, line+reachNote(members[it.UnitID]))
+		lines = append(lines, line+reachNote(lang, members[it.UnitID]))
 	}
 	return []db.OutMessage{{Key: "digest:office:" + day.In(b.loc).Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil
 }
@@ -620,9 +627,9 @@ func (b *Bot) officeDigest(r *db.Reader, now, day time.Time) ([]db.OutMessage, e
 // reachNote says, for the Office, why a unit may not have heard its
 // reminders: nobody joined, the head did not join, or the heads blocked the
 // bot.
-func reachNote(ms []db.Member) string {
+func reachNote(lang string, ms []db.Member) string {
 	if len(ms) == 0 {
-		return tr("vi", "digest.nobody")
+		return tr(lang, "digest.nobody")
 	}
 	heads, blocked := 0, 0
 	for _, m := range ms {
@@ -635,30 +642,31 @@ func reachNote(ms []db.Member) string {
 	}
 	switch {
 	case heads == 0:
-		return tr("vi", "digest.no_head")
+		return tr(lang, "digest.no_head")
 	case blocked == heads:
-		return tr("vi", "digest.unreachable")
+		return tr(lang, "digest.unreachable")
 	}
 	return ""
 }
 
 // weeklyDigest lists, for the group, the deadlines of the next 14 days of
-// obligations that are announced, with how many units have handed in.
-func (b *Bot) weeklyDigest(r *db.Reader, now, monday time.Time) ([]db.OutMessage, error) {
+// obligations that are announced, with how many units have handed in; in
+// lang, the chat language.
+func (b *Bot) weeklyDigest(r *db.Reader, pl *reminders.Planner, lang string, now, monday time.Time) ([]db.OutMessage, error) {
 	stats, err := r.PeriodStats(now, now.Add(reminders.DigestWindow))
 	if err != nil {
 		return nil, err
 	}
-	lines := []string{tr("vi", "digest.week")}
+	lines := []string{tr(lang, "digest.week")}
 	for _, s := range stats {
 		if !s.Obligation.Announce || s.Units == 0 {
 			continue
 		}
 		p := s.Period
-		line := tr("vi", "digest.week_line", s.Obligation.Title, reminders.PeriodName(p.Key, "vi"),
-			weekday(p.DeadlineAt, b.loc, "vi"), formatDate(p.DeadlineAt, b.loc), b.when("vi", p.DeadlineAt, now), s.Submitted, s.Units)
-		if p.MovedReason != "" {
-			line += tr("vi", "digest.week_moved", formatDate(p.DueAt, b.loc), p.MovedReason)
+		line := tr(lang, "digest.week_line", obligationTitle(s.Obligation, lang), reminders.PeriodName(p.Key, lang),
+			weekday(p.DeadlineAt, b.loc, lang), formatDate(p.DeadlineAt, b.loc), b.when(lang, p.DeadlineAt, now), s.Submitted, s.Units)
+		if reason := b.movedReason(pl, lang, db.Item{Assignment: db.Assignment{DeadlineAt: p.DeadlineAt}, Period: p}); reason != "" {
+			line += tr(lang, "digest.week_moved", formatDate(p.DueAt, b.loc), reason)
 		}
 		lines = append(lines, line)
 	}
@@ -674,8 +682,8 @@ func (b *Bot) weeklyDigest(r *db.Reader, now, monday time.Time) ([]db.OutMessage
 
 // summaries tells the group, the working day after each deadline, how many
 // units handed in on time and (unless the plan or the obligation says not
-// to name them) which were late.
-func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, now time.Time) ([]db.OutMessage, error) {
+// to name them) which were late; in lang, the chat language.
+func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, lang string, now time.Time) ([]db.OutMessage, error) {
 	// Far enough back to reach a deadline before Tết's long break.
 	stats, err := r.PeriodStats(now.Add(-reminders.SummaryStale-14*24*time.Hour), now)
 	if err != nil {
@@ -692,22 +700,22 @@ func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, now time.Time) ([]d
 			return nil, err
 		}
 		sum := reminders.Summarize(items, now)
-		text := tr("vi", "summary.line", o.Title, reminders.PeriodName(p.Key, "vi"), formatDate(p.DeadlineAt, b.loc), sum.OnTime, sum.Total)
+		text := tr(lang, "summary.line", obligationTitle(o, lang), reminders.PeriodName(p.Key, lang), formatDate(p.DeadlineAt, b.loc), sum.OnTime, sum.Total)
 		switch {
 		case len(sum.Late) > 0 && o.NameLateUnits && pl.Policy().NameLateUnits:
 			var names []string
 			for _, it := range sum.Late {
-				names = append(names, it.Unit.Name)
+				names = append(names, unitName(it.Unit, lang))
 			}
-			text += tr("vi", "summary.late_names", capList("vi", names, ", "))
+			text += tr(lang, "summary.late_names", capList(lang, names, ", "))
 		case len(sum.Late) > 0:
-			text += tr("vi", "summary.late_count", len(sum.Late))
+			text += tr(lang, "summary.late_count", len(sum.Late))
 		}
 		if sum.Extended > 0 {
-			text += tr("vi", "summary.extended", sum.Extended)
+			text += tr(lang, "summary.extended", sum.Extended)
 		}
 		if len(sum.Late) == 0 {
-			text += tr("vi", "summary.thanks")
+			text += tr(lang, "summary.thanks")
 		}
 		out = append(out, db.OutMessage{Key: "summary:" + strconv.FormatInt(p.ID, 10), Text: text, Purpose: "summary", RefID: p.ID})
 	}

@@ -76,7 +76,9 @@ func (b *Bot) cbAccept(r *Request, args []string) error {
 			return err
 		}
 		r.Toast(r.T("review.accepted_toast"))
-		r.Reply(tr("vi", "review.accepted_office", r.Member.Name, sub.Receipt(), it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi")))
+		lang := b.chatLang(tx.Reader())
+		r.Reply(tr(lang, "review.accepted_office", r.Member.Name, sub.Receipt(), unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
+			reminders.PeriodName(it.Period.Key, lang)))
 		return b.tellUnit(r, tx, sub, it, purposeReceipt, func(lang string) string {
 			return tr(lang, "review.accepted_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt())
 		})
@@ -136,8 +138,9 @@ func (b *Bot) inputReturn(r *Request, p db.PendingInput) error {
 		}
 		r.Reply(r.T("review.returned_ok"))
 		if office, err := tx.Reader().Chat(db.ChatOffice); err == nil {
+			lang := b.chatLang(tx.Reader())
 			r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-				Text: tr("vi", "review.returned_office", r.Member.Name, sub.Receipt(), it.Unit.Name, it.Obligation.Title, reason)})
+				Text: tr(lang, "review.returned_office", r.Member.Name, sub.Receipt(), unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reason)})
 		}
 		return b.tellUnit(r, tx, sub, it, purposeReturn, func(lang string) string {
 			return tr(lang, "review.returned_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt(), reason)
@@ -204,9 +207,10 @@ func (b *Bot) cbPaper(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
+	lang := b.chatLang(rd)
 	r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-		Text:   tr("vi", "paper.office", r.Member.Name, it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi")),
-		Markup: Keyboard([]Button{{Label: tr("vi", "paper.btn_confirm"), Data: fmt.Sprintf("pok:%d:%d", it.ID, r.Member.ID)}})})
+		Text:   tr(lang, "paper.office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang)),
+		Markup: Keyboard([]Button{{Label: tr(lang, "paper.btn_confirm"), Data: fmt.Sprintf("pok:%d:%d", it.ID, r.Member.ID)}})})
 	r.Reply(r.T("paper.told"))
 	return r.Tx(func(tx *db.Tx) error {
 		return tx.Audit(r.Member.ID, r.Ev.From.ID, "paper_claim", fmt.Sprintf("assignment:%d", it.ID), "")
@@ -239,6 +243,7 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 		return nil
 	}
 	claim := fmt.Sprintf("paper-claim:%d:%d", r.Ev.ChatID, r.Ev.MessageID)
+	lang := b.chatLang(rd)
 	return r.Tx(func(tx *db.Tx) error {
 		if _, err := tx.Reader().SubmissionByReference(it.ID, claim); err == nil {
 			r.Toast(r.T("review.already"))
@@ -257,10 +262,11 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 		}
 		r.Toast(r.T("review.accepted_toast"))
 		r.ReplyWith(db.OutMessage{
-			Text: tr("vi", "paper.confirmed_office", r.Member.Name, it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi"), sub.Receipt()),
+			Text: tr(lang, "paper.confirmed_office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
+				reminders.PeriodName(it.Period.Key, lang), sub.Receipt()),
 			Markup: Keyboard([]Button{
-				{Label: tr("vi", "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
-				{Label: tr("vi", "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
+				{Label: tr(lang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
+				{Label: tr(lang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
 			})})
 		return b.tellUnit(r, tx, sub, it, purposeReceipt, func(lang string) string {
 			return tr(lang, "paper.confirmed_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt())

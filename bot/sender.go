@@ -42,8 +42,10 @@ type SenderConfig struct {
 	PerChatPerSecond float64
 	// GroupPerMinute caps sends to one group or supergroup (default 20).
 	GroupPerMinute float64
-	// MaxAttempts is how many times a message is tried against server or
-	// network errors before it is marked failed (default 8).
+	// MaxAttempts, if set, is how many times a message is tried against
+	// server or network errors before it is marked failed. The default, 0,
+	// retries until Telegram takes it or it goes stale: an outage of six
+	// hours must not lose a receipt, and a stale reminder is skipped anyway.
 	MaxAttempts int
 	// Workers is how many requests may be in flight at once (default 8).
 	// Each holds at most one message Telegram may have accepted but the
@@ -60,6 +62,13 @@ type SenderConfig struct {
 	// OnUnreachable, if set, is called once each time a member becomes
 	// unreachable (Telegram answered 403 for their private chat).
 	OnUnreachable func(memberID int64, chatID int64)
+	// Stale, if set, tells whether a message is no longer worth sending for
+	// reasons only the caller knows (the unit submitted meanwhile). A
+	// message past its ExpiresAt is stale without asking.
+	Stale func(m db.OutMessage) bool
+	// OnSkipped, if set, is called for each message skipped as stale, after
+	// it is marked.
+	OnSkipped func(m db.OutMessage)
 }
 
 func (c SenderConfig) withDefaults() SenderConfig {
@@ -71,9 +80,6 @@ func (c SenderConfig) withDefaults() SenderConfig {
 	}
 	if c.GroupPerMinute <= 0 {
 		c.GroupPerMinute = 20
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 8
 	}
 	if c.Workers <= 0 {
 		c.Workers = 8
@@ -584,6 +590,18 @@ func (s *Sender) commitMarks(ctx context.Context, in <-chan sendMark) {
 // must stop (shutdown or the database failing); the message is then still
 // pending.
 func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write func(tx *db.Tx) error) error) (sendOutcome, db.OutMessage, error) {
+	if s.stale(m) {
+		// Held back (an outage, a long backoff) until it no longer helps:
+		// skip it rather than tell someone about a stage that has passed.
+		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MarkSkipped(m.ID, "stale") }); err != nil {
+			return 0, m, fmt.Errorf("skip stale, outbox %d: %w", m.ID, err)
+		}
+		s.log.Info("outbox message skipped as stale", "outbox_id", m.ID, "chat", m.ChatID)
+		if s.cfg.OnSkipped != nil {
+			s.cfg.OnSkipped(m)
+		}
+		return sendGaveUp, m, nil
+	}
 	moves := 0
 	for {
 		req, rest, err := s.request(m)
@@ -629,6 +647,14 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 	}
 }
 
+// stale tells whether m is past its use.
+func (s *Sender) stale(m db.OutMessage) bool {
+	if !m.ExpiresAt.IsZero() && !s.store.Now().Before(m.ExpiresAt) {
+		return true
+	}
+	return s.cfg.Stale != nil && s.cfg.Stale(m)
+}
+
 // sendRemainder is m after a first part went out: the rest, as text, with no
 // reply and no file (the same change MarkPartSent makes to the row).
 func sendRemainder(m db.OutMessage, rest string) db.OutMessage {
@@ -661,7 +687,7 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 	switch {
 	case errors.Is(err, tgbot.ErrorForbidden):
 		return sendHeld, s.hold(ctx, m, reason)
-	case sendPermanent(err), m.Attempts+1 >= s.cfg.MaxAttempts:
+	case sendPermanent(err), s.cfg.MaxAttempts > 0 && m.Attempts+1 >= s.cfg.MaxAttempts:
 		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MarkFailed(m.ID, reason) }); err != nil {
 			return 0, fmt.Errorf("record failure, outbox %d: %w", m.ID, err)
 		}

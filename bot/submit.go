@@ -278,7 +278,7 @@ func (b *Bot) refuse(r *Request, p *fileProblem) {
 		b.log.Error("store received file", "err", p)
 		r.Reply(r.T("file.storage", p.name))
 		if office, err := b.store.Read(r.ctx).Chat(db.ChatOffice); err == nil {
-			r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Text: tr("vi", "file.storage_office", p.name)})
+			r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Text: tr(b.chatLang(b.store.Read(r.ctx)), "file.storage_office", p.name)})
 		}
 	default:
 		if p.err != nil {
@@ -445,20 +445,21 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		return
 	}
 	sb.Reset()
-	sb.WriteString(tr("vi", "sub.office", sub.Receipt(), it.Unit.Name, it.Obligation.Title, reminders.PeriodName(it.Period.Key, "vi"),
-		sub.Version, in.SenderName, formatDateTime(sub.ReceivedAt, b.loc), b.lateness("vi", sub, it)))
+	officeLang := b.chatLang(tx.Reader())
+	sb.WriteString(tr(officeLang, "sub.office", sub.Receipt(), unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
+		reminders.PeriodName(it.Period.Key, officeLang), sub.Version, in.SenderName, formatDateTime(sub.ReceivedAt, b.loc), b.lateness(officeLang, sub, it)))
 	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr("vi", "sub.receipt_docno", sub.DocNumber))
+		sb.WriteString("\n" + tr(officeLang, "sub.receipt_docno", sub.DocNumber))
 	}
 	if in.Caption != "" {
-		sb.WriteString("\n" + tr("vi", "sub.office_caption", clip(in.Caption, 300)))
+		sb.WriteString("\n" + tr(officeLang, "sub.office_caption", clip(in.Caption, 300)))
 	}
 	if wasAccepted {
-		sb.WriteString("\n" + tr("vi", "sub.office_reaccepted"))
+		sb.WriteString("\n" + tr(officeLang, "sub.office_reaccepted"))
 	}
 	buttons := Keyboard([]Button{
-		{Label: tr("vi", "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
-		{Label: tr("vi", "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
+		{Label: tr(officeLang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
+		{Label: tr(officeLang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
 	})
 	for i, msg := range in.Messages {
 		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
@@ -466,7 +467,7 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		if i == len(in.Messages)-1 {
 			m.Text, m.Markup = sb.String(), buttons // the summary and buttons ride on the last file
 		} else {
-			m.Text = tr("vi", "sub.office_part", i+1, len(in.Messages), sub.Receipt())
+			m.Text = tr(officeLang, "sub.office_part", i+1, len(in.Messages), sub.Receipt())
 		}
 		r.Send(m)
 	}

@@ -2,8 +2,12 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
 )
 
 // Every user-facing sentence lives in texts_vi.go or texts_en.go, one whole
@@ -25,6 +29,20 @@ func pickLang(chosen, telegram string) string {
 	return "vi"
 }
 
+// chatLang is the language of what the bot writes to the Office chat and
+// the announcement group (and to the Office in the Director's stead): the
+// plan's chat_language, Vietnamese by default. Messages to a person use
+// that person's language instead. r may be a transaction's reader; a
+// policy that cannot be read means Vietnamese.
+func (b *Bot) chatLang(r *db.Reader) string {
+	pol, err := reminders.LoadPolicy(r)
+	if err != nil {
+		b.log.Warn("chat language: policy unreadable, writing Vietnamese", "err", err)
+		return "vi"
+	}
+	return pol.ChatLang()
+}
+
 // tr returns the text for key in lang, formatted with args.
 func tr(lang, key string, args ...any) string {
 	cat, ok := catalogs[lang]
@@ -43,8 +61,16 @@ func tr(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	s = fmt.Sprintf(s, args...)
+	if lang == "en" {
+		// English counts "1 day", "2 days"; Vietnamese has no plural, so the
+		// catalog says "%d days" once and the singular is fixed here.
+		s = oneDays.ReplaceAllString(s, "${1}1 day")
+	}
+	return s
 }
+
+var oneDays = regexp.MustCompile(`(^|[^0-9.,])1 days\b`)
 
 var weekdaysVI = [...]string{"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
 

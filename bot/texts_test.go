@@ -83,3 +83,15 @@ func TestDaysUntilCountsLocalDates(t *testing.T) {
 		}
 	}
 }
+
+func TestEnglishSingularDay(t *testing.T) {
+	cases := []struct {
+		n    int
+		want string
+	}{{1, "1 day left"}, {2, "2 days left"}, {11, "11 days left"}, {21, "21 days left"}}
+	for _, c := range cases {
+		if got := tr("en", "owed.days_left", c.n); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}

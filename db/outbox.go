@@ -43,6 +43,7 @@ type OutMessage struct {
 	Status        string
 	Attempts      int
 	NotBefore     time.Time
+	ExpiresAt     time.Time // zero: never stale; else skipped, not sent, from then on
 	CreatedAt     time.Time
 	SentAt        time.Time
 	MessageID     int
@@ -50,16 +51,16 @@ type OutMessage struct {
 }
 
 const outboxCols = `id, dedupe_key, chat_id, thread_id, COALESCE(member_id, 0), kind, text, parse_mode, markup, reply_to, file_path, file_name,
-	copy_chat_id, copy_message_id, purpose, ref_id, status, attempts, not_before, created_at, sent_at, message_id, error`
+	copy_chat_id, copy_message_id, purpose, ref_id, status, attempts, not_before, created_at, sent_at, message_id, error, expires_at`
 
 func scanOut(sc interface{ Scan(...any) error }) (OutMessage, error) {
 	var m OutMessage
-	var notBefore, created int64
+	var notBefore, created, expires int64
 	var sent sql.NullInt64
 	err := sc.Scan(&m.ID, &m.Key, &m.ChatID, &m.ThreadID, &m.MemberID, &m.Kind, &m.Text, &m.ParseMode, &m.Markup, &m.ReplyTo,
 		&m.FilePath, &m.FileName, &m.CopyChatID, &m.CopyMessageID, &m.Purpose, &m.RefID, &m.Status, &m.Attempts,
-		&notBefore, &created, &sent, &m.MessageID, &m.Error)
-	m.NotBefore, m.CreatedAt, m.SentAt = fromUnix(notBefore), fromUnix(created), nullTime(sent)
+		&notBefore, &created, &sent, &m.MessageID, &m.Error, &expires)
+	m.NotBefore, m.CreatedAt, m.SentAt, m.ExpiresAt = fromUnix(notBefore), fromUnix(created), nullTime(sent), fromUnix(expires)
 	return m, err
 }
 
@@ -80,10 +81,10 @@ func (tx *Tx) Enqueue(m OutMessage) (id int64, created bool, err error) {
 		m.NotBefore = tx.now
 	}
 	res, err := tx.exec(`INSERT INTO outbox (dedupe_key, chat_id, thread_id, member_id, kind, text, parse_mode, markup, reply_to, file_path, file_name,
-		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.Key, m.ChatID, m.ThreadID, nullID(m.MemberID), m.Kind, m.Text, m.ParseMode, m.Markup, m.ReplyTo, m.FilePath, m.FileName,
-		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix())
+		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix(), unix(m.ExpiresAt))
 	if err != nil {
 		return 0, false, fmt.Errorf("enqueue %s: %w", m.Key, err)
 	}
@@ -277,4 +278,11 @@ func (r *Reader) CountSubmissions() (int64, error) {
 	var n int64
 	err := r.queryRow(`SELECT COUNT(*) FROM submissions`).Scan(&n)
 	return n, err
+}
+
+// MarkSkipped records that a pending message will not be sent: it went
+// stale while Telegram could not be reached.
+func (tx *Tx) MarkSkipped(id int64, reason string) error {
+	_, err := tx.exec(`UPDATE outbox SET status = 'skipped', error = ? WHERE id = ? AND status = 'pending'`, reason, id)
+	return err
 }

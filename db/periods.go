@@ -289,9 +289,10 @@ func (r *Reader) Item(assignmentID int64) (Item, error) {
 
 // DueItems lists the assignments whose next notice is due at or before now:
 // the planner's work for one tick, found through an index so that a quiet
-// tick costs nothing however big the department.
+// tick costs nothing however big the department. (See dueItems: the
+// assignments are read alone and their context looked up once.)
 func (r *Reader) DueItems(now time.Time, limit int) ([]Item, error) {
-	return r.items(`WHERE a.next_notice_at IS NOT NULL AND a.next_notice_at <= ? ORDER BY a.next_notice_at, a.id LIMIT ?`, now.Unix(), limit)
+	return r.dueItems(now, limit)
 }
 
 // UnitItems lists a unit's assignments with deadlines in [from, to), by deadline.

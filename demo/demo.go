@@ -27,7 +27,7 @@ import (
 type Options struct {
 	Out  io.Writer // the transcript
 	Dir  string    // where the database and the files the demo makes are left
-	Lang string    // "vi" (default) or "en": the people's Telegram language
+	Lang string    // "vi" (default) or "en": the people's Telegram language and the plan's chat_language
 }
 
 // season is the demo's simulated stretch: from two weeks before the
@@ -94,6 +94,9 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// The English demo is English throughout: the Office and the group too,
+	// as a department that sets chat_language: en would see them.
+	p.ChatLanguage = opts.Lang
 	if _, err := plan.Apply(ctx, store, p); err != nil {
 		return err
 	}

@@ -29,12 +29,25 @@ func TestSeasonMilestones(t *testing.T) {
 					"Số tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
 					"[11/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: ⚠️",
 					"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
+				// The demo's plan says chat_language: en, so the Office and
+				// the group read English too.
 				"en": {"Welcome, Nguyễn Văn An", "[03/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
-					"Tổng hợp báo cáo trễ hạn", ".xlsx]"},
+					"🤖 bot → Office group: [copy of the report file] 📥 New report — receipt 1/2026", "[✅ Accept]",
+					"🤖 bot → Office group: ✅ Phạm Thị Thu accepted report no. 1/2026",
+					"[11/06/2026 08:00] 🤖 bot → Office group: 📋 Overdue reports on 11/06/2026",
+					"🤖 bot → announcement group: 🗓 Deadlines in the next 14 days",
+					"units submitted on time; late: Emulation and Commendation Board", ".xlsx]"},
 			}[lang]
 			for _, m := range milestones {
 				if !strings.Contains(transcript, m) {
 					t.Errorf("transcript lacks %q", m)
+				}
+			}
+			if lang == "en" {
+				for _, vi := range []string{"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "Báo cáo mới", "Tiếp nhận]"} {
+					if strings.Contains(transcript, vi) {
+						t.Errorf("English transcript has the Vietnamese %q", vi)
+					}
 				}
 			}
 			if t.Failed() {

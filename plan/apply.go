@@ -80,7 +80,7 @@ func (p *Plan) Policy() reminders.Policy {
 		Timezone: p.Timezone, WorkingHour: p.WorkingHour.Hour, WorkingMinute: p.WorkingHour.Minute,
 		OverdueEvery: p.OverdueEvery, EscalateAfter: p.EscalateAfter,
 		WeeklyDigest: p.WeeklyDigest, Summary: p.Summary, NameLateUnits: p.NameLateUnits,
-		Overrides: p.Overrides(),
+		ChatLanguage: p.ChatLanguage, Overrides: p.Overrides(),
 	}
 }
 
@@ -96,7 +96,7 @@ func samePolicy(a, b reminders.Policy) bool {
 	}
 	return a.Timezone == b.Timezone && a.WorkingHour == b.WorkingHour && a.WorkingMinute == b.WorkingMinute &&
 		a.OverdueEvery == b.OverdueEvery && a.EscalateAfter == b.EscalateAfter && a.WeeklyDigest == b.WeeklyDigest &&
-		a.Summary == b.Summary && a.NameLateUnits == b.NameLateUnits
+		a.Summary == b.Summary && a.NameLateUnits == b.NameLateUnits && a.ChatLang() == b.ChatLang()
 }
 
 // Preview says what Apply would change, changing nothing: the same work in a

@@ -20,7 +20,7 @@ func FromStore(r *db.Reader) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{
-		Department: dept, Timezone: pol.Timezone, Location: pol.Location(),
+		Department: dept, Timezone: pol.Timezone, Location: pol.Location(), ChatLanguage: pol.ChatLang(),
 		WorkingHour:  ClockTime{Hour: pol.WorkingHour, Minute: pol.WorkingMinute},
 		DueTime:      ClockTime{Hour: 17},
 		Reminders:    append([]reminders.Offset(nil), reminders.DefaultOffsets...),

@@ -42,6 +42,7 @@ const (
 // Defaults applied when the plan leaves a field out.
 const (
 	DefaultTimezone      = "Asia/Ho_Chi_Minh"
+	DefaultChatLanguage  = "vi"
 	DefaultOverdueEvery  = 2
 	DefaultEscalateAfter = 5
 )
@@ -80,6 +81,10 @@ type Plan struct {
 	// WeeklyDigest, Summary and NameLateUnits are the announcement
 	// defaults each obligation inherits.
 	WeeklyDigest, Summary, NameLateUnits bool
+	// ChatLanguage is the language the bot writes in to the Office chat
+	// and the announcement group: "vi" (default) or "en". People always
+	// hear the bot in their own language.
+	ChatLanguage string
 	// DaysOff and WorkingDays are the year's announced changes to the
 	// working calendar (extra days off, make-up working Saturdays).
 	DaysOff, WorkingDays []CalendarDay
@@ -136,7 +141,7 @@ type CalendarDay struct {
 // Known field names at each level, in the order Marshal writes them; the
 // order also makes spelling suggestions deterministic.
 var (
-	topFields        = []string{"department", "timezone", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
+	topFields        = []string{"department", "timezone", "chat_language", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
 	overdueFields    = []string{"repeat_every", "escalate_after"}
 	announceFields   = []string{"weekly_digest", "summary", "name_late_units"}
 	calendarFields   = []string{"days_off", "working_days"}
@@ -245,6 +250,7 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 	}
 	p := &Plan{
 		Timezone:      DefaultTimezone,
+		ChatLanguage:  DefaultChatLanguage,
 		WorkingHour:   DefaultWorkingHour,
 		DueTime:       DefaultDueTime,
 		Reminders:     cloneOffsets(reminders.DefaultOffsets),
@@ -267,6 +273,9 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 		loc = time.UTC // keep going so date problems are still reported
 	}
 	p.Location = loc
+	if n := top["chat_language"]; n != nil {
+		p.ChatLanguage = d.language(n, "chat_language", p.ChatLanguage)
+	}
 	if n := top["working_hour"]; n != nil {
 		p.WorkingHour = d.clock(n, "working_hour", p.WorkingHour)
 	}
@@ -639,6 +648,26 @@ func (d *decoder) count(n *yaml.Node, path string, def int) int {
 	default:
 		return v
 	}
+	return def
+}
+
+// language reads a chat language: "vi" or "en" (a few spellings office
+// staff may write are accepted).
+func (d *decoder) language(n *yaml.Node, path string, def string) string {
+	if n == nil || isNull(n) {
+		return def
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch normalize(n.Value) {
+		case "":
+			return def
+		case "vi", "tiếng việt", "tieng viet", "vietnamese":
+			return "vi"
+		case "en", "tiếng anh", "tieng anh", "english":
+			return "en"
+		}
+	}
+	d.ps.add(n.Line, path, "%s phải là vi (tiếng Việt) hoặc en (tiếng Anh)", "%s must be vi (Vietnamese) or en (English)", path)
 	return def
 }
 

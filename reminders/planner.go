@@ -43,6 +43,10 @@ type Stage struct {
 	Key string
 	// At is when the notice is due.
 	At time.Time
+	// Expires is when a due notice stops being worth sending (the next
+	// stage, or the deadline); zero for one that never goes stale. The
+	// outbox skips it from then on if an outage held it back.
+	Expires time.Time
 	// Offset is the obligation's offset, for StageBefore.
 	Offset Offset
 	// DaysLate counts working days after the deadline, for StageOverdue and
@@ -168,6 +172,7 @@ func (p *Planner) Decide(it db.Item, now time.Time) Decision {
 		}
 		switch {
 		case expires.IsZero() || now.Before(expires):
+			s.Expires = expires
 			d.Due = append(d.Due, s)
 		case !s.At.Before(since):
 			d.Skipped = append(d.Skipped, s)

@@ -20,12 +20,25 @@ type Policy struct {
 	WeeklyDigest  bool
 	Summary       bool
 	NameLateUnits bool
-	Overrides     []Override
+	// ChatLanguage is the language of the Office chat and the
+	// announcement group: "vi" or "en". Policies stored before it existed
+	// lack it and read as "vi".
+	ChatLanguage string
+	Overrides    []Override
 }
 
 // DefaultPolicy is used until a plan is imported.
 func DefaultPolicy() Policy {
-	return Policy{Timezone: "Asia/Ho_Chi_Minh", WorkingHour: 8, OverdueEvery: 2, EscalateAfter: 5, WeeklyDigest: true, Summary: true, NameLateUnits: true}
+	return Policy{Timezone: "Asia/Ho_Chi_Minh", WorkingHour: 8, OverdueEvery: 2, EscalateAfter: 5, WeeklyDigest: true, Summary: true, NameLateUnits: true, ChatLanguage: "vi"}
+}
+
+// ChatLang is the language messages to the Office chat and the
+// announcement group are written in: "en" only when the plan says so.
+func (p Policy) ChatLang() string {
+	if p.ChatLanguage == "en" {
+		return "en"
+	}
+	return "vi"
 }
 
 const policyKey = "policy"
