@@ -38,6 +38,7 @@ func (b *Bot) registerConsole() {
 	b.addCommand(&command{name: "remove", roles: staff, handle: b.cmdRemove})
 	b.addCommand(&command{name: "deadline", roles: staff, handle: b.cmdDeadline})
 	b.addCommand(&command{name: "plan", roles: staff, handle: b.cmdPlan})
+	b.addCommand(&command{name: "obligation", roles: staff, handle: b.cmdObligation})
 	b.addCommand(&command{name: "calendar", roles: everyone, handle: b.cmdCalendar})
 
 	b.addGuardedCallback("st", viewers, b.onStatusButton)
@@ -45,6 +46,7 @@ func (b *Bot) registerConsole() {
 	b.addGuardedCallback("ann", staff, b.onAnnounceButton)
 	b.addGuardedCallback("plan", staff, b.onPlanButton)
 	b.addInput("announce", b.onAnnounceText)
+	b.addInput(inputReceivedScan, b.onReceivedScanText)
 
 	// A plan file from the Office or an admin is a plan, not a report:
 	// look at it before the submissions flow does. This wraps whatever
@@ -52,6 +54,9 @@ func (b *Bot) registerConsole() {
 	next := b.onFiles
 	b.onFiles = func(r *Request) error {
 		if handled, err := b.maybePlanFile(r); handled || err != nil {
+			return err
+		}
+		if handled, err := b.maybeReceivedScan(r); handled || err != nil {
 			return err
 		}
 		if next == nil {
@@ -398,6 +403,8 @@ func (b *Bot) cmdArchive(r *Request) error {
 	}
 	b.chatAction(r, models.ChatActionUploadDocument)
 	var files []export.ArchiveFile
+	var unitsDone []int // after the i-th file, how many units are in
+	units := 0
 	for _, v := range views {
 		accepted, err := rd.LatestAccepted(v.Period.ID)
 		if err != nil {
@@ -405,10 +412,12 @@ func (b *Bot) cmdArchive(r *Request) error {
 		}
 		for _, it := range v.Items {
 			s, ok := accepted[it.ID]
-			if !ok {
+			if !ok || len(s.Files) == 0 {
 				continue
 			}
+			units++
 			for _, f := range s.Files {
+				unitsDone = append(unitsDone, units)
 				name := export.ArchiveName(it.Unit.Code, it.Unit.Name, f.FileName)
 				if len(views) > 1 {
 					// Several obligations share the period: one folder each.
@@ -428,12 +437,15 @@ func (b *Bot) cmdArchive(r *Request) error {
 		return err
 	}
 	name := "bao-cao-" + fileKey(views) + ".zip"
+	prog := b.startProgress(r, units)
 	path, err := b.writeOut(r, name, func(f *os.File) error {
-		return export.Archive(f, files, "Tổng hợp.xlsx", rep, now)
+		return export.ArchiveProgress(f, files, "Tổng hợp.xlsx", rep, now, func(done int) { prog.update(unitsDone[done-1]) })
 	})
 	if err != nil {
+		prog.finish(r.T("archive.progress_failed"))
 		return err
 	}
+	prog.finish(r.T("archive.progress_done", units, len(files)))
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err

@@ -276,7 +276,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 var consoleCommands = map[string][]db.Role{
 	"status": viewers, "export": viewers,
 	"overdue": staff, "remind": staff, "announce": staff, "archive": staff, "received": staff,
-	"units": staff, "members": staff, "invite": staff, "remove": staff, "deadline": staff, "plan": staff,
+	"units": staff, "members": staff, "invite": staff, "remove": staff, "deadline": staff, "plan": staff, "obligation": staff,
 	"calendar": everyone,
 }
 

@@ -566,12 +566,16 @@ func (b *Bot) cmdReceived(r *Request) error {
 		if err != nil {
 			return err
 		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference))
+		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference)); err != nil {
+			return err
+		}
+		// The next file in this chat is the scan (received_scan.go).
+		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputReceivedScan, RefID: s.ID})
 	})
 	if err != nil {
 		return err
 	}
 	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),
-		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+source), reference))
+		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+source), reference) + "\n\n" + r.T("manage.received_scan_offer", s.Receipt()))
 	return nil
 }

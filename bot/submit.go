@@ -60,6 +60,7 @@ type incoming struct {
 	CaptionCut  bool   `json:"cut,omitempty"`
 	SenderName  string `json:"from"`
 	FirstUpdate int64  `json:"update"`
+	MediaGroup  string `json:"group,omitempty"` // the album's media_group_id
 }
 
 // onMemberFiles handles files from a member. Everything refusable by what
@@ -97,6 +98,11 @@ func (b *Bot) onMemberFiles(r *Request) error {
 			return nil
 		}
 	}
+	if in.MediaGroup != "" {
+		if joined, err := b.joinAlbum(r, in); joined || err != nil {
+			return err
+		}
+	}
 	it, ok, err := b.replyTarget(r)
 	if err != nil {
 		return err
@@ -119,7 +125,7 @@ func (b *Bot) onMemberFiles(r *Request) error {
 // document of an album as its own update, one after another.
 func (b *Bot) collect(r *Request) (incoming, error) {
 	ev := r.Ev
-	in := incoming{ChatID: ev.ChatID, Caption: ev.Text, SenderName: ev.From.Name, FirstUpdate: ev.UpdateID}
+	in := incoming{ChatID: ev.ChatID, Caption: ev.Text, SenderName: ev.From.Name, FirstUpdate: ev.UpdateID, MediaGroup: ev.MediaGroupID}
 	for range ev.Files {
 		in.Messages = append(in.Messages, ev.MessageID)
 	}
@@ -291,23 +297,10 @@ func (b *Bot) refuse(r *Request, p *fileProblem) {
 // receive downloads the files, stores them with their submission in one
 // transaction, and queues the receipt and the Office's copy.
 func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
-	var got []*download
-	defer func() {
-		for _, d := range got {
-			d.discard()
-		}
-	}()
-	for _, f := range in.Files {
-		d, err := b.fetch(r.ctx, f)
-		var p *fileProblem
-		if errors.As(err, &p) {
-			b.refuse(r, p)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		got = append(got, d)
+	got, ok, err := b.fetchAll(r, in)
+	defer discardAll(got)
+	if !ok || err != nil {
+		return err
 	}
 	rd := b.store.Read(r.ctx)
 	if dup, ok, err := sameAsEarlier(rd, it.ID, got); err != nil || ok {
@@ -330,7 +323,7 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 	year := now.In(b.loc).Year()
 	var placed []string
 	before := len(r.replies)
-	err := r.Tx(func(tx *db.Tx) error {
+	err = r.Tx(func(tx *db.Tx) error {
 		no, err := tx.NextReceiptNo(year)
 		if err != nil {
 			return err
@@ -370,6 +363,12 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 				}
 			}
 		}
+		if in.MediaGroup != "" {
+			// Parts of the album that come in a later batch join this one.
+			if err := tx.RememberAlbum(in.ChatID, in.MediaGroup, sub.ID); err != nil {
+				return err
+			}
+		}
 		if p, err := tx.Reader().PeekPendingInput(r.Ev.From.ID, in.ChatID); err == nil && (p.Kind == inputAwait || p.Kind == inputPick) {
 			if _, err := tx.TakePendingInput(r.Ev.From.ID, in.ChatID); err != nil {
 				return err
@@ -379,20 +378,178 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 		b.queueReceipts(r, tx, it, in, sub, wasAccepted)
 		return nil
 	})
-	if err != nil {
-		// Nothing was recorded: no reply may claim it, no file may stay.
-		r.replies = r.replies[:before]
-		for _, rel := range placed {
-			os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(rel)))
-		}
+	return b.unplace(r, err, before, placed)
+}
+
+// fetchAll downloads the files of in; ok is false when one was refused (the
+// member is told). The caller discards the downloads it does not place.
+func (b *Bot) fetchAll(r *Request, in incoming) (got []*download, ok bool, err error) {
+	for _, f := range in.Files {
+		d, err := b.fetch(r.ctx, f)
 		var p *fileProblem
 		if errors.As(err, &p) {
 			b.refuse(r, p)
-			return nil
+			return got, false, nil
 		}
-		return err
+		if err != nil {
+			return got, false, err
+		}
+		got = append(got, d)
 	}
-	return nil
+	return got, true, nil
+}
+
+func discardAll(got []*download) {
+	for _, d := range got {
+		d.discard()
+	}
+}
+
+// unplace undoes what a failed recording transaction left: no reply queued
+// since before may claim it, no file placed may stay. A storage problem is
+// told to the member (and the Office); other errors are returned.
+func (b *Bot) unplace(r *Request, err error, before int, placed []string) error {
+	if err == nil {
+		return nil
+	}
+	r.replies = r.replies[:before]
+	for _, rel := range placed {
+		os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(rel)))
+	}
+	var p *fileProblem
+	if errors.As(err, &p) {
+		b.refuse(r, p)
+		return nil
+	}
+	return err
+}
+
+// albumWindow is how long after an album's last taken part another part of
+// it, come in a later batch of updates, still joins its submission.
+const albumWindow = 2 * time.Minute
+
+// joinAlbum adds the files of a later part of an album to the submission
+// its first part became, when the same member sent it within albumWindow
+// and the Office has not reviewed that submission yet; or, while the head
+// still chooses what the album is for, to the files kept aside. joined is
+// false when the files should be taken as a new submission.
+func (b *Bot) joinAlbum(r *Request, in incoming) (joined bool, err error) {
+	rd := b.store.Read(r.ctx)
+	subID, at, err := rd.AlbumSubmission(in.ChatID, in.MediaGroup)
+	if errors.Is(err, db.ErrNotFound) {
+		return b.joinKeptAside(r, in)
+	}
+	if err != nil || b.store.Now().Sub(at) > albumWindow {
+		return false, err
+	}
+	sub, err := rd.Submission(subID)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if sub.MemberID != r.Member.ID || sub.Status != db.SubReceived {
+		return false, nil
+	}
+	it, err := rd.Item(sub.AssignmentID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	got, ok, err := b.fetchAll(r, in)
+	defer discardAll(got)
+	if !ok || err != nil {
+		return true, err
+	}
+	var placed []string
+	before := len(r.replies)
+	err = r.Tx(func(tx *db.Tx) error {
+		var files []db.SubmissionFile
+		for i, d := range got {
+			// The first part's files keep their names; these follow them.
+			rel := storedPath(it.Unit.Code, it.Period.Key, sub.ReceiptYear, sub.ReceiptNo, len(sub.Files)+i+1, d.displayName())
+			if err := b.placeFile(d, rel); err != nil {
+				return &fileProblem{code: "storage", name: d.displayName(), err: err}
+			}
+			placed = append(placed, rel)
+			files = append(files, db.SubmissionFile{FileName: d.displayName(), StoredPath: rel, Size: d.size,
+				SHA256: d.sha256, Mime: d.Mime, TgFileID: d.ID, TgUniqueID: d.UniqueID})
+		}
+		files, err := tx.AddSubmissionFiles(sub.ID, files)
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "submit_album_part", fmt.Sprintf("submission:%d", sub.ID),
+			fmt.Sprintf("%s +%d %s", sub.Receipt(), len(files), it.Unit.Code)); err != nil {
+			return err
+		}
+		for _, msg := range in.Messages {
+			if msg != r.Ev.MessageID {
+				if err := tx.RememberMessage(in.ChatID, msg, purposeAlbum, sub.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.RememberAlbum(in.ChatID, in.MediaGroup, sub.ID); err != nil {
+			return err
+		}
+		b.queueAlbumPart(r, tx, it, in, sub, files)
+		return nil
+	})
+	return true, b.unplace(r, err, before, placed)
+}
+
+// joinKeptAside adds a later part of an album to the album's files kept
+// aside while the head chooses the obligation, so the choice takes them all.
+func (b *Bot) joinKeptAside(r *Request, in incoming) (bool, error) {
+	p, err := b.store.Read(r.ctx).PeekPendingInput(r.Ev.From.ID, in.ChatID)
+	if errors.Is(err, db.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil || p.Kind != inputPick {
+		return false, err
+	}
+	var kept incoming
+	if err := json.Unmarshal([]byte(p.Data), &kept); err != nil || kept.MediaGroup != in.MediaGroup {
+		return false, nil
+	}
+	kept.Messages = append(kept.Messages, in.Messages...)
+	kept.Files = append(kept.Files, in.Files...)
+	data, err := json.Marshal(kept)
+	if err != nil {
+		return false, err
+	}
+	p.Data = string(data)
+	return true, r.Tx(func(tx *db.Tx) error { return tx.SetPendingInput(p) })
+}
+
+// queueAlbumPart tells the head the files were added to the receipt, and
+// sends the Office its copy of them as it did the album's first files.
+func (b *Bot) queueAlbumPart(r *Request, tx *db.Tx, it db.Item, in incoming, sub db.Submission, files []db.SubmissionFile) {
+	lang := r.Lang
+	var sb strings.Builder
+	sb.WriteString(tr(lang, "sub.album_added", sub.Receipt()))
+	for _, f := range files {
+		sb.WriteString("\n" + tr(lang, "sub.receipt_file", f.FileName, humanSize(f.Size, lang), f.SHA256[:12]))
+	}
+	r.Send(db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), ReplyTo: in.Messages[0],
+		Purpose: purposeReceipt, RefID: it.ID})
+
+	office, err := tx.Reader().Chat(db.ChatOffice)
+	if err != nil {
+		b.log.Warn("no Office chat bound: the added file is not shown there", "submission", sub.ID)
+		return
+	}
+	officeLang := b.chatLang(tx.Reader())
+	total := len(sub.Files) + len(files)
+	for i, msg := range in.Messages {
+		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
+			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID,
+			Text: tr(officeLang, "sub.office_added", len(sub.Files)+i+1, total, sub.Receipt(), unitName(it.Unit, officeLang))})
+	}
 }
 
 // sameAsEarlier finds an earlier submission of the assignment holding the

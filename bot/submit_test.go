@@ -403,6 +403,100 @@ func TestAlbumIsOneSubmission(t *testing.T) {
 	}
 }
 
+// An album whose parts reach the bot in separate getUpdates batches is
+// still one submission: the later part joins the first part's receipt.
+func TestAlbumPartInLaterBatchJoinsTheSubmission(t *testing.T) {
+	f := newSubFixture(t)
+	chat := telegramtest.PrivateChat(f.head)
+	page1, page2 := []byte("\xFF\xD8\xFF\xE0 page 1"), pdf("phụ lục")
+	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang1.jpg", Data: page1, Caption: "Báo cáo bản ký"},
+		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-split"))
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+
+	f.setNow(f.clock().Add(time.Minute)) // well within the album's window
+	f.srv.InjectDocument(chat, f.head, telegramtest.Upload{Name: "phu-luc.pdf", Data: page2}, telegramtest.InMediaGroup("g-split"))
+	note := f.waitText(f.head.ID, "Đã thêm vào hồ sơ có số tiếp nhận 1/2026")
+	if !strings.Contains(note.Text, "phu-luc.pdf") || !strings.Contains(note.Text, sha(page2)[:12]) {
+		t.Errorf("note should name the added file:\n%s", note.Text)
+	}
+	f.waitText(f.office.ID, "Tệp bổ sung 2/2 — số tiếp nhận 1/2026")
+
+	subs := f.submissions(f.item)
+	if len(subs) != 1 || len(subs[0].Files) != 2 {
+		t.Fatalf("submissions %+v, want one with 2 files", subs)
+	}
+	for i, want := range [][]byte{page1, page2} {
+		file := subs[0].Files[i]
+		onDisk, err := os.ReadFile(filepath.Join(f.bot.cfg.DataDir, file.StoredPath))
+		if err != nil || sha(onDisk) != sha(want) || file.SHA256 != sha(want) {
+			t.Errorf("file %d %s: %v, stored sha %s, want %s", i+1, file.StoredPath, err, file.SHA256, sha(want))
+		}
+	}
+	if got := f.storedFiles(); len(got) != 2 {
+		t.Errorf("files on disk %v, want 2", got)
+	}
+	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.head.ID), func(s telegramtest.Sent) bool {
+		return strings.Contains(s.Text, "Số tiếp nhận")
+	}))); n != 1 {
+		t.Errorf("%d receipts, want 1", n)
+	}
+	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.office.ID), telegramtest.ByMethod("copyMessage")))); n != 2 {
+		t.Errorf("Office got %d copies, want 2", n)
+	}
+	// The mapping is in the database, so a restart between parts loses nothing.
+	if id, _, err := f.store.Read(context.Background()).AlbumSubmission(f.head.ID, "g-split"); err != nil || id != subs[0].ID {
+		t.Errorf("album row = %d, %v; want %d", id, err, subs[0].ID)
+	}
+}
+
+// A part of the album that comes long after the first is a new version.
+func TestAlbumPartAfterTheWindowIsANewVersion(t *testing.T) {
+	f := newSubFixture(t)
+	chat := telegramtest.PrivateChat(f.head)
+	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang1.jpg", Data: []byte("\xFF\xD8\xFF\xE0 page 1")},
+		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-late"))
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+
+	f.setNow(f.clock().Add(albumWindow + time.Minute))
+	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang2.jpg", Data: []byte("\xFF\xD8\xFF\xE0 page 2")},
+		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-late"))
+	f.waitText(f.head.ID, "Số tiếp nhận: 2/2026")
+	if subs := f.submissions(f.item); len(subs) != 2 || len(subs[0].Files) != 1 || len(subs[1].Files) != 1 {
+		t.Errorf("submissions %+v, want two of one file each", subs)
+	}
+}
+
+// A later part of an album kept aside while the head chooses what it is
+// for joins the kept files, so the choice takes the whole album.
+func TestAlbumPartWhileChoosingJoinsTheKeptFiles(t *testing.T) {
+	f := newSubFixture(t)
+	open := f.openItems()
+	if len(open) < 2 {
+		t.Skipf("the example plan leaves TCBC %d open reports", len(open))
+	}
+	chat := telegramtest.PrivateChat(f.head)
+	f.srv.InjectDocument(chat, f.head, telegramtest.Upload{Name: "bc.pdf", Data: pdf("x")}, telegramtest.InMediaGroup("g-pick"))
+	ask := f.waitText(f.head.ID, "Tệp này là báo cáo nào?")
+	f.srv.InjectDocument(chat, f.head, telegramtest.Upload{Name: "phu-luc.pdf", Data: pdf("y")}, telegramtest.InMediaGroup("g-pick"))
+	// One chat is handled in order: the answer to this text comes after the part.
+	f.srv.InjectText(chat, f.head, "cái đầu tiên")
+	f.waitText(f.head.ID, "bấm một nút")
+	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.head.ID), func(s telegramtest.Sent) bool {
+		return strings.Contains(s.Text, "Tệp này là báo cáo nào?")
+	}))); n != 1 {
+		t.Errorf("asked %d times, want once", n)
+	}
+	f.press(f.head, ask, open[1].Obligation.Title)
+	receipt := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	if !strings.Contains(receipt.Text, "bc.pdf") || !strings.Contains(receipt.Text, "phu-luc.pdf") {
+		t.Errorf("receipt should list both files:\n%s", receipt.Text)
+	}
+	if subs := f.submissions(open[1]); len(subs) != 1 || len(subs[0].Files) != 2 {
+		t.Errorf("submissions %+v, want one with 2 files", subs)
+	}
+}
+
 func TestSeveralOpenReportsAskWhich(t *testing.T) {
 	f := newSubFixture(t)
 	open := f.openItems()

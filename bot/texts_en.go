@@ -17,6 +17,8 @@ var textsEN = map[string]string{
 	"sub.office":            "📥 New report — receipt %s\nUnit: %s\nReport: %s\nPeriod: %s\nVersion: %d\nSent by: %s\nReceived at: %s\nStatus: %s",
 	"sub.office_caption":    "Caption: %s",
 	"sub.office_reaccepted": "⚠️ This period was already accepted; this is a new version, please review it.",
+	"sub.album_added":       "📎 Added to the report with receipt %s (same album):",
+	"sub.office_added":      "Added file %d/%d — receipt %s — %s",
 	"sub.office_part":       "File %d/%d — receipt %s",
 	"sub.duplicate":         "ℹ️ The bot already has exactly this file (receipt %s, at %s). There is no need to send it again.",
 	"sub.group_pointer":     "To submit a report, please send the file in your private chat with the bot: https://t.me/%s — files sent in groups are not recorded.",
@@ -156,6 +158,7 @@ var textsEN = map[string]string{
 	"cmd.plan":       "The current plan (YAML)",
 	"cmd.remove":     "Remove a member",
 	"cmd.deadline":   "Move a deadline for every unit",
+	"cmd.obligation": "Close or reopen a report: /obligation close|reopen CODE (to add or edit one, edit the /plan file and send it back)",
 	"cmd.cancel":     "Cancel what you are doing",
 	"stranger.only":  "You have not joined the bot yet. Please open the invite link the Department Office gave you.",
 	"callback.stale": "This button is no longer valid.",
@@ -269,6 +272,11 @@ var textsEN = map[string]string{
 	"cal.description":     "%s\nPeriod: %s\nBasis: %s\nSubmit by sending the report file to the bot.",
 	"cal.caption":         "📅 Report deadlines (%d), with reminders. Open the file to add it to Google Calendar or Outlook.",
 
+	// The archive's progress message.
+	"archive.progress":        "⏳ Packing %d/%d units…",
+	"archive.progress_done":   "✅ Packed %d units (%d files); sending the archive…",
+	"archive.progress_failed": "❌ Could not pack the reports.",
+
 	"manage.no_units":              "There are no units yet. Import the plan first.",
 	"manage.units_title":           "Units (%d):",
 	"manage.no_head":               "⚠️ no head yet",
@@ -309,4 +317,16 @@ var textsEN = map[string]string{
 	"manage.source_telegram":       "Telegram",
 	"manage.received_dup":          "Document %s was already recorded, receipt number %s.",
 	"manage.received_ok":           "✅ Recorded, receipt number %s: %s — %s, %s (%s: %s).",
+	"manage.received_scan_offer":   "📎 If you have a scan, send the file now (PDF or photo) to attach it to receipt %s; send any message to skip.",
+	"manage.received_scan_skipped": "Skipped; no scan attached to receipt %s.",
+	"manage.received_scan_ok":      "📎 Attached the scan «%s» (%s, SHA-256 %s…) to receipt %s of %s.",
+
+	// Closing and reopening an obligation from chat.
+	"obligation.usage":          "Usage: /obligation close REPORT_CODE to stop requiring a report, /obligation reopen REPORT_CODE to require it again. To add or edit a report, use /plan, edit the plan file and send it back to the bot.",
+	"obligation.already_closed": "Report %s was already closed.",
+	"obligation.already_open":   "Report %s is required already; there is nothing to reopen.",
+	"obligation.closed":         "✅ Report %s — %s is no longer required: coming periods nobody submitted were dropped, submitted reports are kept; %d heads were told.",
+	"obligation.reopened":       "✅ Report %s — %s is required again; %d heads were told.",
+	"obligation.closed_head":    "📌 From the Department Office: your unit no longer has to submit %s; the bot stops reminding you about it. Reports already submitted are kept.",
+	"obligation.reopened_head":  "📌 From the Department Office: your unit has to submit %s again. Period %s, due %s (%s).",
 }

@@ -17,6 +17,8 @@ var textsVI = map[string]string{
 	"sub.office":            "📥 Báo cáo mới — số tiếp nhận %s\nĐơn vị: %s\nBáo cáo: %s\nKỳ: %s\nPhiên bản: %d\nNgười nộp: %s\nThời gian nhận: %s\nTình trạng: %s",
 	"sub.office_caption":    "Chú thích: %s",
 	"sub.office_reaccepted": "⚠️ Kỳ này đã được tiếp nhận trước đó; đây là phiên bản mới, đề nghị xem lại.",
+	"sub.album_added":       "📎 Đã thêm vào hồ sơ có số tiếp nhận %s (cùng một album):",
+	"sub.office_added":      "Tệp bổ sung %d/%d — số tiếp nhận %s — %s",
 	"sub.office_part":       "Tệp %d/%d — số tiếp nhận %s",
 	"sub.duplicate":         "ℹ️ Bot đã nhận đúng tệp này rồi (số tiếp nhận %s, lúc %s). Bạn không cần gửi lại.",
 	"sub.group_pointer":     "Để nộp báo cáo, xin gửi tệp trong tin nhắn riêng với bot: https://t.me/%s — tệp gửi trong nhóm không được ghi nhận.",
@@ -161,6 +163,7 @@ var textsVI = map[string]string{
 	"cmd.plan":       "Kế hoạch hiện hành (YAML)",
 	"cmd.remove":     "Xoá một thành viên",
 	"cmd.deadline":   "Dời hạn nộp cho tất cả đơn vị",
+	"cmd.obligation": "Thôi yêu cầu hoặc yêu cầu lại một báo cáo: /obligation close|reopen MÃ (thêm, sửa báo cáo: sửa tệp /plan rồi gửi lại)",
 	"cmd.cancel":     "Huỷ thao tác đang làm",
 	"stranger.only":  "Bạn chưa tham gia bot. Vui lòng mở link mời do Văn phòng Sở cấp.",
 	"callback.stale": "Nút này không còn hiệu lực.",
@@ -278,6 +281,11 @@ var textsVI = map[string]string{
 	"cal.description":     "%s\nKỳ: %s\nCăn cứ: %s\nNộp bằng cách gửi tệp báo cáo cho bot.",
 	"cal.caption":         "📅 Lịch hạn nộp báo cáo (%d hạn), có nhắc trước. Mở tệp để thêm vào Google Calendar hoặc Outlook.",
 
+	// The archive's progress message.
+	"archive.progress":        "⏳ Đang đóng gói %d/%d đơn vị…",
+	"archive.progress_done":   "✅ Đã đóng gói %d đơn vị (%d tệp), đang gửi tệp nén…",
+	"archive.progress_failed": "❌ Không đóng gói được các báo cáo.",
+
 	// Managing from chat.
 	"manage.no_units":              "Chưa có đơn vị nào. Hãy nhập kế hoạch trước.",
 	"manage.units_title":           "Các đơn vị (%d):",
@@ -319,4 +327,16 @@ var textsVI = map[string]string{
 	"manage.source_telegram":       "Telegram",
 	"manage.received_dup":          "Văn bản %s đã được ghi nhận trước đó, số tiếp nhận %s.",
 	"manage.received_ok":           "✅ Đã ghi nhận, số tiếp nhận %s: %s — %s, %s (%s: %s).",
+	"manage.received_scan_offer":   "📎 Nếu có bản quét, hãy gửi ngay tệp (PDF hoặc ảnh chụp) để đính kèm vào số tiếp nhận %s; gửi một tin nhắn bất kỳ để bỏ qua.",
+	"manage.received_scan_skipped": "Đã bỏ qua, không đính kèm bản quét vào số tiếp nhận %s.",
+	"manage.received_scan_ok":      "📎 Đã đính kèm bản quét «%s» (%s, SHA-256 %s…) vào số tiếp nhận %s của %s.",
+
+	// Closing and reopening an obligation from chat.
+	"obligation.usage":          "Cách dùng: /obligation close MÃ_BÁO_CÁO để thôi yêu cầu một báo cáo, /obligation reopen MÃ_BÁO_CÁO để yêu cầu lại. Muốn thêm hoặc sửa một báo cáo, dùng /plan, sửa tệp kế hoạch rồi gửi lại cho bot.",
+	"obligation.already_closed": "Báo cáo %s đã thôi yêu cầu từ trước.",
+	"obligation.already_open":   "Báo cáo %s đang được yêu cầu, không cần mở lại.",
+	"obligation.closed":         "✅ Đã thôi yêu cầu báo cáo %s — %s: các kỳ sắp tới chưa có ai nộp đã được bỏ, báo cáo đã nộp vẫn được lưu; %d Trưởng đơn vị đã được báo.",
+	"obligation.reopened":       "✅ Đã yêu cầu lại báo cáo %s — %s; %d Trưởng đơn vị đã được báo.",
+	"obligation.closed_head":    "📌 Văn phòng Sở thông báo: từ nay đơn vị không còn phải nộp %s; bot thôi nhắc báo cáo này. Các báo cáo đã nộp vẫn được lưu.",
+	"obligation.reopened_head":  "📌 Văn phòng Sở thông báo: đơn vị lại phải nộp %s. Kỳ %s, hạn nộp %s (%s).",
 }

@@ -129,3 +129,21 @@ func (tx *Tx) MovePeriodDeadline(periodID int64, deadline time.Time, reason stri
 	}
 	return ids, nil
 }
+
+// SetObligationClosed closes an obligation (no new periods from now on) or
+// reopens it; changed is false when it already was so. Its future periods
+// follow when the caller runs reminders.EnsurePeriods.
+func (tx *Tx) SetObligationClosed(id int64, closed bool) (changed bool, err error) {
+	q := `UPDATE obligations SET closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL`
+	args := []any{tx.now.Unix(), tx.now.Unix(), id}
+	if !closed {
+		q = `UPDATE obligations SET closed_at = NULL, updated_at = ? WHERE id = ? AND closed_at IS NOT NULL`
+		args = []any{tx.now.Unix(), id}
+	}
+	res, err := tx.exec(q, args...)
+	if err != nil {
+		return false, fmt.Errorf("close obligation: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}

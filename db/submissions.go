@@ -281,6 +281,58 @@ func (r *Reader) StoredPaths() (map[string]bool, error) {
 	return out, rows.Err()
 }
 
+// AddSubmissionFiles adds files to a recorded submission: the later parts of
+// an album that reached the bot in another batch than its first part.
+func (tx *Tx) AddSubmissionFiles(submissionID int64, files []SubmissionFile) ([]SubmissionFile, error) {
+	for i := range files {
+		f := &files[i]
+		f.SubmissionID = submissionID
+		res, err := tx.exec(`INSERT INTO submission_files (submission_id, file_name, stored_path, size, sha256, mime, tg_file_id, tg_unique_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			submissionID, f.FileName, f.StoredPath, f.Size, f.SHA256, f.Mime, f.TgFileID, f.TgUniqueID)
+		if err != nil {
+			return files, fmt.Errorf("add submission file: %w", err)
+		}
+		f.ID, _ = res.LastInsertId()
+	}
+	return files, nil
+}
+
+// albumKey is the settings row remembering which submission an album
+// (Telegram's media_group_id in one chat) became.
+func albumKey(chatID int64, group string) string { return fmt.Sprintf("album:%d:%s", chatID, group) }
+
+// albumKeep is how long an album's row is kept: far longer than any wait
+// for its parts, short enough that the rows do not pile up.
+const albumKeep = 24 * time.Hour
+
+// RememberAlbum records that the album group in chatID is submissionID, as
+// of now, so its parts that arrive later join it even after a restart. Rows
+// of albums older than a day are dropped on the way.
+func (tx *Tx) RememberAlbum(chatID int64, group string, submissionID int64) error {
+	if _, err := tx.exec(`DELETE FROM settings WHERE key LIKE 'album:%' AND CAST(substr(value, instr(value, ':') + 1) AS INTEGER) < ?`,
+		tx.now.Add(-albumKeep).Unix()); err != nil {
+		return fmt.Errorf("remember album: %w", err)
+	}
+	return tx.SetSetting(albumKey(chatID, group), fmt.Sprintf("%d:%d", submissionID, tx.now.Unix()))
+}
+
+// AlbumSubmission finds the submission an album became and when its last
+// part was taken; ErrNotFound if none.
+func (r *Reader) AlbumSubmission(chatID int64, group string) (submissionID int64, at time.Time, err error) {
+	v, err := r.Setting(albumKey(chatID, group))
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	if v == "" {
+		return 0, time.Time{}, ErrNotFound
+	}
+	var unixAt int64
+	if _, err := fmt.Sscanf(v, "%d:%d", &submissionID, &unixAt); err != nil {
+		return 0, time.Time{}, fmt.Errorf("album %s: bad value %q", albumKey(chatID, group), v)
+	}
+	return submissionID, fromUnix(unixAt), nil
+}
+
 // Extension statuses.
 const (
 	ExtPending  = "pending"

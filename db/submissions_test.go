@@ -202,3 +202,47 @@ func TestDecideExtensionMovesOnlyThatAssignment(t *testing.T) {
 		t.Errorf("extension %+v", got)
 	}
 }
+
+func TestAlbumRowsAddFilesAndExpire(t *testing.T) {
+	s := openTest(t)
+	aid, mid := seedAssignment(t, s)
+	sub := addTestSubmission(t, s, Submission{AssignmentID: aid, MemberID: mid, ReceiptYear: 2026,
+		Files: []SubmissionFile{{FileName: "p1.jpg", StoredPath: "files/a/2026-0001-p1.jpg", SHA256: "aa"}}})
+	ctx := context.Background()
+	err := s.Tx(ctx, func(tx *Tx) error {
+		if err := tx.RememberAlbum(1001, "g1", sub.ID); err != nil {
+			return err
+		}
+		files, err := tx.AddSubmissionFiles(sub.ID, []SubmissionFile{{FileName: "p2.jpg", StoredPath: "files/a/2026-0001-2-p2.jpg", SHA256: "bb"}})
+		if err == nil && (files[0].ID == 0 || files[0].SubmissionID != sub.ID) {
+			t.Errorf("added file %+v", files[0])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Read(ctx)
+	id, at, err := r.AlbumSubmission(1001, "g1")
+	if err != nil || id != sub.ID || !at.Equal(day0) {
+		t.Errorf("AlbumSubmission = %d, %v, %v; want %d at %v", id, at, err, sub.ID, day0)
+	}
+	if _, _, err := r.AlbumSubmission(1001, "other"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown album: %v, want ErrNotFound", err)
+	}
+	got, err := r.Submission(sub.ID)
+	if err != nil || len(got.Files) != 2 || got.Files[1].SHA256 != "bb" || got.Version != 1 {
+		t.Errorf("submission after adding: %+v, %v", got, err)
+	}
+	// A day later, remembering another album drops the old row.
+	s.Now = func() time.Time { return day0.Add(25 * time.Hour) }
+	if err := s.Tx(ctx, func(tx *Tx) error { return tx.RememberAlbum(1001, "g2", sub.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.AlbumSubmission(1001, "g1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("old album row kept: %v", err)
+	}
+	if _, _, err := r.AlbumSubmission(1001, "g2"); err != nil {
+		t.Errorf("new album row: %v", err)
+	}
+}

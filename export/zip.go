@@ -45,6 +45,12 @@ func SafeName(s string) string {
 // UTF-8, which the zip package flags so every unzip shows Vietnamese.
 // modified stamps every entry, so the archive depends only on its inputs.
 func Archive(w io.Writer, files []ArchiveFile, summaryName string, summary Report, modified time.Time) error {
+	return ArchiveProgress(w, files, summaryName, summary, modified, nil)
+}
+
+// ArchiveProgress is Archive calling progress (when not nil) after each
+// file is added, with how many files are in so far.
+func ArchiveProgress(w io.Writer, files []ArchiveFile, summaryName string, summary Report, modified time.Time, progress func(done int)) error {
 	zw := zip.NewWriter(w)
 	sw, err := zw.CreateHeader(&zip.FileHeader{Name: SafeName(summaryName), Method: zip.Deflate, Modified: modified})
 	if err != nil {
@@ -54,10 +60,13 @@ func Archive(w io.Writer, files []ArchiveFile, summaryName string, summary Repor
 		return fmt.Errorf("archive summary: %w", err)
 	}
 	used := map[string]int{}
-	for _, f := range files {
+	for i, f := range files {
 		name := uniqueName(used, f.Name)
 		if err := addFile(zw, name, f.Path, modified); err != nil {
 			return err
+		}
+		if progress != nil {
+			progress(i + 1)
 		}
 	}
 	return zw.Close()

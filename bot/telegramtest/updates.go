@@ -179,6 +179,13 @@ func ReplyTo(messageID int) MessageOption {
 	return func(in *incoming) { in.replyTo = messageID }
 }
 
+// InMediaGroup gives an injected file message this media_group_id, as
+// Telegram does for each part of an album; with it a test can deliver an
+// album's parts in separate batches of updates.
+func InMediaGroup(id string) MessageOption {
+	return func(in *incoming) { in.mediaGroup = id }
+}
+
 // Upload is a file a user sends: a document, or a photo when Photo is set.
 type Upload struct {
 	Name     string
@@ -218,13 +225,20 @@ func (s *Server) InjectPhoto(chat models.Chat, from models.User, photo Upload, o
 }
 
 // InjectAlbum queues one message per item; with more than one item they share
-// a media_group_id, as an album does.
+// a media_group_id, as an album does (InMediaGroup chooses it).
 func (s *Server) InjectAlbum(chat models.Chat, from models.User, items []Upload, opts ...MessageOption) []models.Update {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	group := ""
 	if len(items) > 1 {
 		group = strconv.FormatInt(s.st.nextUpdateID+1, 10) + "-album"
+	}
+	var in incoming
+	for _, o := range opts {
+		o(&in)
+	}
+	if in.mediaGroup != "" {
+		group = in.mediaGroup
 	}
 	var out []models.Update
 	for _, it := range items {
