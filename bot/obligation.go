@@ -50,14 +50,8 @@ func (b *Bot) cmdObligation(r *Request) error {
 				return err
 			}
 			for _, p := range periods {
-				items, err := rd.PeriodItems(p.ID)
-				if err != nil {
+				if owed, err = appendOpenItems(rd, p.ID, owed); err != nil {
 					return err
-				}
-				for _, it := range items {
-					if it.Open() {
-						owed = append(owed, it)
-					}
 				}
 			}
 		}
@@ -78,14 +72,8 @@ func (b *Bot) cmdObligation(r *Request) error {
 				return err
 			}
 			if err == nil {
-				items, err := rd.PeriodItems(p.ID)
-				if err != nil {
+				if owed, err = appendOpenItems(rd, p.ID, owed); err != nil {
 					return err
-				}
-				for _, it := range items {
-					if it.Open() {
-						owed = append(owed, it)
-					}
 				}
 			}
 		}
@@ -131,4 +119,18 @@ func (b *Bot) cmdObligation(r *Request) error {
 		r.Reply(r.T("obligation.reopened", o.Code, title, heads))
 	}
 	return nil
+}
+
+// appendOpenItems adds a period's assignments that units still owe.
+func appendOpenItems(rd *db.Reader, periodID int64, owed []db.Item) ([]db.Item, error) {
+	items, err := rd.PeriodItems(periodID)
+	if err != nil {
+		return owed, err
+	}
+	for _, it := range items {
+		if it.Open() {
+			owed = append(owed, it)
+		}
+	}
+	return owed, nil
 }
