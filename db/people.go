@@ -178,7 +178,9 @@ func HashToken(token string) string {
 // CreateInvite makes a random single-use token valid for ttl and returns it;
 // only its hash is stored.
 func (tx *Tx) CreateInvite(unitID int64, role Role, ttl time.Duration, createdBy string) (string, Invite, error) {
-	if role.NeedsUnit() != (unitID != 0) {
+	// The Office may be invited with its own unit (Văn phòng Sở) or none;
+	// heads and members need one; admins and the Director have none.
+	if role.NeedsUnit() && unitID == 0 || !role.NeedsUnit() && role != RoleOffice && unitID != 0 {
 		return "", Invite{}, fmt.Errorf("role %s and unit do not fit together", role)
 	}
 	buf := make([]byte, 18)

@@ -105,7 +105,7 @@ func (a *app) planExport(args []string) error {
 
 func (a *app) cmdInvite(args []string) error {
 	fs, dataDir := a.flags("invite")
-	roleName := fs.String("role", "head", "head or member (with a UNIT), office, admin or director")
+	roleName := fs.String("role", "head", "head or member (with a UNIT), office (with or without its UNIT), admin or director")
 	ttl := fs.Duration("ttl", 7*24*time.Hour, "how long the invite stays valid")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -115,9 +115,13 @@ func (a *app) cmdInvite(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if role.NeedsUnit() != (len(pos) == 1) || len(pos) > 1 {
+	unitOK := len(pos) == 1 && (role.NeedsUnit() || role == db.RoleOffice) || len(pos) == 0 && !role.NeedsUnit()
+	if !unitOK {
 		if role.NeedsUnit() {
 			return usagef("usage: reportbot invite UNIT [--role head|member]")
+		}
+		if role == db.RoleOffice {
+			return usagef("usage: reportbot invite [UNIT] --role office")
 		}
 		return usagef("usage: reportbot invite --role %s (no unit)", role)
 	}
@@ -127,7 +131,7 @@ func (a *app) cmdInvite(args []string) error {
 	}
 	defer store.Close()
 	var unit db.Unit
-	if role.NeedsUnit() {
+	if len(pos) == 1 {
 		unit, err = store.Read(a.ctx).UnitByCode(pos[0])
 		if errors.Is(err, db.ErrNotFound) {
 			return configError{fmt.Sprintf("không có đơn vị %q trong kế hoạch / no unit %q in the plan (see 'reportbot plan export')", pos[0], pos[0])}

@@ -60,7 +60,7 @@ Usage:
   reportbot demo [--lang en]            the whole season against a built-in fake Telegram, no token needed
   reportbot plan import FILE            load the department's plan (YAML)
   reportbot plan export [--out FILE]    write the current plan as YAML
-  reportbot invite UNIT [--role head|member]
+  reportbot invite UNIT [--role head|member|office]
   reportbot invite --role office|admin|director
                                         print a one-time invite link
   reportbot backup FILE                 consistent copy of the database, checked

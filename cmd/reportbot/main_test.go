@@ -109,6 +109,15 @@ func TestInviteUnknownUnitAndBackup(t *testing.T) {
 	if !regexp.MustCompile(`start=[A-Za-z0-9_-]{20,}`).MatchString(out) {
 		t.Errorf("no deep link token:\n%s", out)
 	}
+	// The Office may be invited with its own unit, or without one.
+	for _, args := range [][]string{{"invite", "VP", "--role", "office"}, {"invite", "--role", "office"}} {
+		if code, _, stderr := run(t, ctx, env, args...); code != exitOK {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	if code, _, _ := run(t, ctx, env, "invite", "VP", "--role", "admin"); code != exitUsage {
+		t.Errorf("an admin invite with a unit: exit %d, want %d", code, exitUsage)
+	}
 	backup := filepath.Join(t.TempDir(), "copy.db")
 	if code, _, stderr := run(t, ctx, env, "backup", backup); code != exitOK {
 		t.Fatalf("backup: exit %d: %s", code, stderr)
