@@ -330,17 +330,24 @@ func loadLocation(name string) (*time.Location, error) {
 	return l, nil
 }
 
+// entries checks that a required top-level list is there, is a list and
+// is not empty, reporting what is wrong; ok is false when it is unusable.
+func (d *decoder) entries(n, root *yaml.Node, field, whatVI, whatEN string) bool {
+	switch {
+	case n == nil || isNull(n):
+		d.ps.add(root.Line, field, "thiếu danh sách %[1]s (%[3]s)", "the list of %[2]s (%[3]s) is missing", whatVI, whatEN, field)
+	case n.Kind != yaml.SequenceNode:
+		d.ps.add(n.Line, field, "%[3]s phải là danh sách, mỗi mục bắt đầu bằng \"- code:\"", "%[3]s must be a list, each item starting with \"- code:\"", whatVI, whatEN, field)
+	case len(n.Content) == 0:
+		d.ps.add(n.Line, field, "danh sách %[1]s trống", "the list of %[2]s is empty", whatVI, whatEN, field)
+	default:
+		return true
+	}
+	return false
+}
+
 func (d *decoder) units(n, root *yaml.Node) []Unit {
-	if n == nil || isNull(n) {
-		d.ps.add(root.Line, "units", "thiếu danh sách đơn vị (units)", "the list of units (units) is missing")
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n.Line, "units", "units phải là danh sách, mỗi mục bắt đầu bằng \"- code:\"", "units must be a list, each item starting with \"- code:\"")
-		return nil
-	}
-	if len(n.Content) == 0 {
-		d.ps.add(n.Line, "units", "danh sách đơn vị trống", "the list of units is empty")
+	if !d.entries(n, root, "units", "đơn vị", "units") {
 		return nil
 	}
 	out := make([]Unit, 0, len(n.Content))
@@ -361,16 +368,7 @@ func (d *decoder) units(n, root *yaml.Node) []Unit {
 }
 
 func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
-	if n == nil || isNull(n) {
-		d.ps.add(root.Line, "obligations", "thiếu danh sách nhiệm vụ báo cáo (obligations)", "the list of obligations (obligations) is missing")
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n.Line, "obligations", "obligations phải là danh sách, mỗi mục bắt đầu bằng \"- code:\"", "obligations must be a list, each item starting with \"- code:\"")
-		return nil
-	}
-	if len(n.Content) == 0 {
-		d.ps.add(n.Line, "obligations", "danh sách nhiệm vụ báo cáo trống", "the list of obligations is empty")
+	if !d.entries(n, root, "obligations", "nhiệm vụ báo cáo", "obligations") {
 		return nil
 	}
 	all := make([]string, len(p.Units))
