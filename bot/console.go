@@ -280,7 +280,7 @@ var ErrUnknownSelection = errUnknownSelection
 
 func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []periodView) (export.Report, error) {
 	rep := export.Report{Location: loc, Title: tr("vi", "export.title", periodsTitle(views, "vi"))}
-	grid := buildGrid(views, now, loc)
+	grid := buildGrid(views, now)
 	rep.Columns = grid.columns
 	for _, u := range grid.units {
 		row := export.StatusRow{Code: u.Code, Name: u.Name}

@@ -135,7 +135,8 @@ func (h *harness) join(u models.User, unitCode string, role db.Role) telegramtes
 }
 
 // waitText waits for a message to chat containing want (any message if
-// want is ""), after every earlier wait's message.
+// want is ""). It looks at every message the chat ever got, so want must
+// name text only the awaited message has.
 func (h *harness) waitText(chatID int64, want string) telegramtest.Sent {
 	h.t.Helper()
 	ctx, cancel := telegramtest.Within(5 * time.Second)

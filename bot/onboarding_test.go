@@ -107,7 +107,7 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 
 	// The same user opening the same link again is told they joined already.
 	h.srv.InjectText(telegramtest.PrivateChat(a), a, "/start "+token)
-	h.waitText(a.ID, "Bạn đã tham gia")
+	h.waitText(a.ID, "Bạn đã tham gia với vai trò Trưởng đơn vị. Gõ /help")
 
 	late := h.invite("VP", db.RoleMember)
 	h.setNow(h.clock().Add(8 * 24 * time.Hour))

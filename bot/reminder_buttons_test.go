@@ -12,4 +12,9 @@ func TestButtonCacheMatchesReminderButtons(t *testing.T) {
 			}
 		}
 	}
+	// The shortcut really ran: a template was cut for each language,
+	// rather than every call falling back to rendering from scratch.
+	if len(c["vi"]) < 2 || len(c["en"]) < 2 {
+		t.Errorf("no cached template: %q", c)
+	}
 }

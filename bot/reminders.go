@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,7 +52,7 @@ func (b *Bot) planner(ctx context.Context) (*reminders.Planner, error) {
 	st := &b.rem
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.planner == nil || !reflect.DeepEqual(pol, st.pol) {
+	if st.planner == nil || !pol.Equal(st.pol) {
 		st.pol, st.planner = pol, reminders.NewPlanner(pol)
 	}
 	return st.planner, nil
@@ -244,7 +243,7 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 	}
 	queued = w.Added(db.OutPending)
 	if len(escalations) > 0 {
-		n, err := b.escalate(tx, now, items[0].ID, escalations)
+		n, err := b.escalate(tx, now, items[0].ID, escalations, pl.Policy().ChatLang())
 		if err != nil {
 			return 0, 0, err
 		}
@@ -388,7 +387,7 @@ func stageName(lang string, s reminders.Stage) string {
 // escalate tells the Director (every member with that role, each in their
 // language; the Office chat if there is none) about a batch's assignments
 // that are EscalateAfter working days late, in one message each.
-func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalation) (int, error) {
+func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalation, chatLang string) (int, error) {
 	r := tx.Reader()
 	directors, err := r.MembersByRole(db.RoleDirector)
 	if err != nil {
@@ -431,7 +430,7 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 		return 0, err
 	}
 	_, created, err := tx.Enqueue(db.OutMessage{Key: key + "office", ChatID: office.ChatID, ThreadID: office.ThreadID,
-		Text: text(b.chatLang(r)), Purpose: "escalation"})
+		Text: text(chatLang), Purpose: "escalation"})
 	if created {
 		queued++
 	}

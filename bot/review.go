@@ -264,12 +264,17 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 		r.ReplyWith(db.OutMessage{
 			Text: tr(lang, "paper.confirmed_office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
 				reminders.PeriodName(it.Period.Key, lang), sub.Receipt()),
-			Markup: Keyboard([]Button{
-				{Label: tr(lang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
-				{Label: tr(lang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
-			})})
+			Markup: reviewButtons(lang, sub.ID)})
 		return b.tellUnit(r, tx, sub, it, purposeReceipt, func(lang string) string {
 			return tr(lang, "paper.confirmed_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt())
 		})
+	})
+}
+
+// reviewButtons are the Office's Accept and Return buttons for a submission.
+func reviewButtons(lang string, submissionID int64) string {
+	return Keyboard([]Button{
+		{Label: tr(lang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", submissionID)},
+		{Label: tr(lang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", submissionID)},
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/db"
 )
@@ -131,15 +130,7 @@ func (r *Request) apologise() {
 // Keyboard encodes inline buttons for an outbox message: rows of
 // (label, callback data) pairs.
 func Keyboard(rows ...[]Button) string {
-	kb := models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
-	for _, row := range rows {
-		var out []models.InlineKeyboardButton
-		for _, btn := range row {
-			out = append(out, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
-		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
-	}
-	raw, _ := json.Marshal(kb)
+	raw, _ := json.Marshal(inlineMarkup(rows))
 	return string(raw)
 }
 

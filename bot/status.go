@@ -89,7 +89,7 @@ type grid struct {
 }
 
 // buildGrid lays out views, one column per view, units in code order.
-func buildGrid(views []periodView, now time.Time, loc *time.Location) grid {
+func buildGrid(views []periodView, now time.Time) grid {
 	g := grid{cells: map[int64][]unitState{}}
 	byID := map[int64]db.Unit{}
 	for _, v := range views {
@@ -116,7 +116,7 @@ func buildGrid(views []periodView, now time.Time, loc *time.Location) grid {
 
 // statusPNG draws the grid of a selection and writes it under <data>/out.
 func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, error) {
-	g := buildGrid(views, now, b.loc)
+	g := buildGrid(views, now)
 	pic := render.Grid{
 		Title:    tr("vi", "status.picture_title", periodsTitle(views, "vi")),
 		Subtitle: tr("vi", "status.picture_subtitle", formatDateTime(now, b.loc)),
@@ -521,7 +521,7 @@ func (b *Bot) nudge(r *Request, items []db.Item) (int, error) {
 				}
 				lang := pickLang(m.Lang, "")
 				text := tr(lang, "overdue.nudge_text", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-					formatDate(it.DeadlineAt, b.loc), b.owedWhen(lang, it, now))
+					formatDate(it.DeadlineAt, b.loc), b.when(lang, it.DeadlineAt, now))
 				// Keyed by the update: pressing the button again sends again,
 				// re-handling the same press does not.
 				r.Send(db.OutMessage{
@@ -538,16 +538,4 @@ func (b *Bot) nudge(r *Request, items []db.Item) (int, error) {
 		return nil
 	})
 	return n, err
-}
-
-// owedWhen says how long is left, or how late it is.
-func (b *Bot) owedWhen(lang string, it db.Item, now time.Time) string {
-	left := daysUntil(now, it.DeadlineAt, b.loc)
-	switch {
-	case left > 0:
-		return tr(lang, "owed.days_left", left)
-	case left == 0:
-		return tr(lang, "owed.today")
-	}
-	return tr(lang, "owed.days_late", -left)
 }

@@ -614,10 +614,7 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	if wasAccepted {
 		sb.WriteString("\n" + tr(officeLang, "sub.office_reaccepted"))
 	}
-	buttons := Keyboard([]Button{
-		{Label: tr(officeLang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", sub.ID)},
-		{Label: tr(officeLang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", sub.ID)},
-	})
+	buttons := reviewButtons(officeLang, sub.ID)
 	for i, msg := range in.Messages {
 		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
 			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID}

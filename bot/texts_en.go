@@ -161,7 +161,7 @@ var textsEN = map[string]string{
 	"cmd.obligation": "Close or reopen a report: /obligation close|reopen CODE (to add or edit one, edit the /plan file and send it back)",
 	"cmd.cancel":     "Cancel what you are doing",
 	"stranger.only":  "You have not joined the bot yet. Please open the invite link the Department Office gave you.",
-	"callback.stale": "This button is no longer valid.",
+	"callback.stale": "This button is no longer valid. Send the command again (or /help) to get fresh buttons.",
 
 	"rem.title_before":   "🔔 Report reminder — %s",
 	"rem.title_overdue":  "⚠️ Report overdue — %s",

@@ -166,7 +166,7 @@ var textsVI = map[string]string{
 	"cmd.obligation": "Thôi yêu cầu hoặc yêu cầu lại một báo cáo: /obligation close|reopen MÃ (thêm, sửa báo cáo: sửa tệp /plan rồi gửi lại)",
 	"cmd.cancel":     "Huỷ thao tác đang làm",
 	"stranger.only":  "Bạn chưa tham gia bot. Vui lòng mở link mời do Văn phòng Sở cấp.",
-	"callback.stale": "Nút này không còn hiệu lực.",
+	"callback.stale": "Nút này không còn hiệu lực. Gửi lại lệnh (hoặc /help) để có nút mới.",
 
 	// Reminders (bot/reminders.go).
 	"rem.title_before":   "🔔 Nhắc hạn nộp báo cáo — %s",

@@ -2,7 +2,6 @@ package db
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -332,7 +331,3 @@ func (r *Reader) ObligationUnitIDs(obligationID int64) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
-
-// ErrHistory is returned when a change would rewrite a period that has
-// already passed or has submissions.
-var ErrHistory = errors.New("period is history")

@@ -298,15 +298,6 @@ func (r *Reader) Chat(kind ChatKind) (BoundChat, error) {
 	return c, notFound(err)
 }
 
-// ChatKindOf tells which bound chat a Telegram chat is, if any.
-func (r *Reader) ChatKindOf(chatID int64) (ChatKind, bool) {
-	var k ChatKind
-	if err := r.queryRow(`SELECT kind FROM chats WHERE chat_id = ? LIMIT 1`, chatID).Scan(&k); err != nil {
-		return "", false
-	}
-	return k, true
-}
-
 // Audit records who did what.
 func (tx *Tx) Audit(memberID, telegramID int64, action, subject, detail string) error {
 	_, err := tx.exec(`INSERT INTO audit (at, member_id, telegram_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)`,

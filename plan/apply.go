@@ -47,7 +47,7 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !samePolicy(old, pol) {
+	if !old.Equal(pol) {
 		changes = append(changes, db.Change{What: "policy", Code: "plan", Action: "changed"})
 	}
 	if err := reminders.SavePolicy(tx, pol); err != nil {
@@ -82,21 +82,6 @@ func (p *Plan) Policy() reminders.Policy {
 		WeeklyDigest: p.WeeklyDigest, Summary: p.Summary, NameLateUnits: p.NameLateUnits,
 		ChatLanguage: p.ChatLanguage, Overrides: p.Overrides(),
 	}
-}
-
-func samePolicy(a, b reminders.Policy) bool {
-	if len(a.Overrides) != len(b.Overrides) {
-		return false
-	}
-	for i := range a.Overrides {
-		x, y := a.Overrides[i], b.Overrides[i]
-		if !x.Date.Equal(y.Date) || x.Off != y.Off || x.NameVI != y.NameVI || x.NameEN != y.NameEN {
-			return false
-		}
-	}
-	return a.Timezone == b.Timezone && a.WorkingHour == b.WorkingHour && a.WorkingMinute == b.WorkingMinute &&
-		a.OverdueEvery == b.OverdueEvery && a.EscalateAfter == b.EscalateAfter && a.WeeklyDigest == b.WeeklyDigest &&
-		a.Summary == b.Summary && a.NameLateUnits == b.NameLateUnits && a.ChatLang() == b.ChatLang()
 }
 
 // Preview says what Apply would change, changing nothing: the same work in a

@@ -20,8 +20,8 @@ const Horizon = 45 * 24 * time.Hour
 // assignments; the past is never touched. It is cheap to call again.
 func EnsurePeriods(tx *db.Tx, pol Policy) error {
 	now := tx.Now()
-	loc := pol.Location()
 	cal := pol.Calendar()
+	loc := cal.Location()
 	r := tx.Reader()
 	obs, err := r.Obligations(true)
 	if err != nil {

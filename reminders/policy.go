@@ -3,6 +3,7 @@ package reminders
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/reportbot/reportbot/db"
@@ -68,10 +69,38 @@ func SavePolicy(tx *db.Tx, p Policy) error {
 	return tx.SetSetting(policyKey, string(raw))
 }
 
+// Equal tells whether two policies say the same: dates compared as
+// instants, and a missing chat language the same as Vietnamese. Plan import
+// uses it to report a change; the bot to know when to rebuild its planner.
+func (p Policy) Equal(q Policy) bool {
+	if len(p.Overrides) != len(q.Overrides) {
+		return false
+	}
+	for i := range p.Overrides {
+		x, y := p.Overrides[i], q.Overrides[i]
+		if !x.Date.Equal(y.Date) || x.Off != y.Off || x.NameVI != y.NameVI || x.NameEN != y.NameEN {
+			return false
+		}
+	}
+	return p.Timezone == q.Timezone && p.WorkingHour == q.WorkingHour && p.WorkingMinute == q.WorkingMinute &&
+		p.OverdueEvery == q.OverdueEvery && p.EscalateAfter == q.EscalateAfter && p.WeeklyDigest == q.WeeklyDigest &&
+		p.Summary == q.Summary && p.NameLateUnits == q.NameLateUnits && p.ChatLang() == q.ChatLang()
+}
+
+// zones caches loaded time zones: time.LoadLocation reads the zone data
+// again on every call, and the policy's zone is asked for on every request.
+var zones sync.Map // name → *time.Location
+
 // Location is the policy's zone (Asia/Ho_Chi_Minh if it cannot be loaded).
 func (p Policy) Location() *time.Location {
-	if loc, err := time.LoadLocation(p.Timezone); err == nil && p.Timezone != "" {
-		return loc
+	if p.Timezone != "" {
+		if loc, ok := zones.Load(p.Timezone); ok {
+			return loc.(*time.Location)
+		}
+		if loc, err := time.LoadLocation(p.Timezone); err == nil {
+			zones.Store(p.Timezone, loc)
+			return loc
+		}
 	}
 	return NewCalendar(nil, nil).Location()
 }

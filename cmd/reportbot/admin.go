@@ -153,9 +153,9 @@ func (a *app) cmdInvite(args []string) error {
 	if err != nil {
 		return err
 	}
-	loc := reminders.DefaultPolicy().Location()
-	if pol, err := reminders.LoadPolicy(store.Read(a.ctx)); err == nil {
-		loc = pol.Location()
+	loc, err := planLocation(a.ctx, store)
+	if err != nil {
+		return err
 	}
 	who := string(role)
 	if unit.ID != 0 {
