@@ -15,6 +15,7 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/export"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // The Office's console: status at a glance (status.go), chasing
@@ -96,39 +97,10 @@ type periodView struct {
 	Items      []db.Item
 }
 
-// recentWindow is how long after its deadline a period stays "current"
-// while some unit still owes it: the Office chases it before looking ahead.
-const recentWindow = 30 * 24 * time.Hour
-
-// currentPeriod picks what the Office is working on for an obligation: a
-// period whose deadline passed recently and which some unit still owes,
-// else the next one due, else the last one.
+// currentPeriod picks what the Office is working on for an obligation, by
+// the core's one rule (reporting.CurrentPeriod).
 func currentPeriod(r *db.Reader, obligationID int64, now time.Time) (db.Period, error) {
-	periods, err := r.Periods(obligationID)
-	if err != nil {
-		return db.Period{}, err
-	}
-	if len(periods) == 0 {
-		return db.Period{}, db.ErrNotFound
-	}
-	for _, p := range periods {
-		if p.DeadlineAt.After(now) {
-			return p, nil
-		}
-		if now.Sub(p.DeadlineAt) > recentWindow {
-			continue
-		}
-		items, err := r.PeriodItems(p.ID)
-		if err != nil {
-			return db.Period{}, err
-		}
-		for _, it := range items {
-			if it.Open() {
-				return p, nil
-			}
-		}
-	}
-	return periods[len(periods)-1], nil
+	return reporting.CurrentPeriod(r, obligationID, now)
 }
 
 // errUnknownSelection means the argument names no obligation and no period.

@@ -18,6 +18,7 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/plan"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // Managing from chat: units, members, invites, deadlines and the plan, for
@@ -497,18 +498,12 @@ func (b *Bot) cmdReceived(r *Request) error {
 		// Named: the obligation's current period, even if the unit already
 		// submitted it (a paper copy is then a new version, or a duplicate).
 		words = words[1:]
-		p, err := currentPeriod(rd, o.ID, b.store.Now())
+		it, err := reporting.UnitCurrent(rd, u.ID, o.ID, b.store.Now())
 		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
-		items, err := rd.PeriodItems(p.ID)
-		if err != nil {
-			return err
-		}
-		for i, it := range items {
-			if it.UnitID == u.ID {
-				target = &items[i]
-			}
+		if err == nil {
+			target = &it
 		}
 		if target == nil {
 			r.Reply(r.T("manage.received_nothing_owed", u.Code))
@@ -554,25 +549,21 @@ func (b *Bot) cmdReceived(r *Request) error {
 	} else if !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
-	now := b.store.Now()
-	late := max(0, -daysUntil(now, target.DeadlineAt, b.loc))
-	if !now.After(target.DeadlineAt) {
-		late = 0
-	}
 	var s db.Submission
-	err = r.Tx(func(tx *db.Tx) error {
+	err = act(r, func(tx *db.Tx) error {
 		var err error
-		s, err = tx.AddSubmission(db.Submission{AssignmentID: target.ID, MemberID: r.Member.ID, Source: source, Reference: reference, DaysLate: late})
+		s, err = reporting.Record(tx, reporting.RecordReceived, actor(r), *target, reporting.NewSubmission{Source: source, Reference: reference}, b.loc, 0)
 		if err != nil {
 			return err
 		}
+		b.queueReceivedCard(r, tx, *target, s)
 		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference)); err != nil {
 			return err
 		}
 		// The next file in this chat is the scan (received_scan.go).
 		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputReceivedScan, RefID: s.ID})
 	})
-	if err != nil {
+	if err != nil || s.ID == 0 {
 		return err
 	}
 	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),

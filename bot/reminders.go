@@ -11,6 +11,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // reminderState is the planner's memory within one process. Nothing in it
@@ -99,7 +100,13 @@ func (b *Bot) Tick(ctx context.Context) error {
 type tickNotes struct {
 	skipped map[string]int // "code|period|stage name|at" → units
 	order   []skipGroup
-	nobody  []string
+	nobody  []nobodyNote
+}
+
+// nobodyNote is one unit nobody could be told about one period.
+type nobodyNote struct {
+	period int64
+	line   string
 }
 
 type skipGroup struct {
@@ -201,7 +208,7 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 				continue
 			}
 			if len(to) == 0 {
-				notes.nobody = append(notes.nobody, nobodyItem(pl.Policy().ChatLang(), it, s))
+				notes.nobody = append(notes.nobody, nobodyNote{it.PeriodID, nobodyItem(pl.Policy().ChatLang(), it, s)})
 				continue
 			}
 			for _, m := range to {
@@ -337,16 +344,22 @@ func (b *Bot) reminderBody(pl *reminders.Planner, lang string, it db.Item, now t
 }
 
 // when says how many calendar days are left before a deadline, or how many
-// days late it is.
+// days late it is, by the one lateness rule: after the deadline it is never
+// "due today" and never "0 days late".
 func (b *Bot) when(lang string, deadline, now time.Time) string {
-	switch left := daysUntil(now, deadline, b.loc); {
-	case left > 0:
-		return tr(lang, "owed.days_left", left)
-	case left == 0:
+	switch st := reporting.Measure(now, deadline, b.loc); {
+	case st.Late:
+		return tr(lang, "owed.days_late", st.Days)
+	case st.Days == 0:
 		return tr(lang, "owed.today")
 	default:
-		return tr(lang, "owed.days_late", -left)
+		return tr(lang, "owed.days_left", st.Days)
 	}
+}
+
+// daysLate is how many calendar days late an assignment is at now.
+func (b *Bot) daysLate(it db.Item, now time.Time) int {
+	return reporting.DaysLate(now, it.DeadlineAt, b.loc)
 }
 
 // movedReason names the day off that moved the period's deadline, in lang,
@@ -402,7 +415,7 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 				break
 			}
 			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.it.Unit, lang), obligationTitle(e.it.Obligation, lang),
-				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), e.stage.DaysLate))
+				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), b.daysLate(e.it, now)))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -460,8 +473,19 @@ func (b *Bot) tellOffice(ctx context.Context, pl *reminders.Planner, now time.Ti
 		}
 		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("skipped:%d", now.Unix()), Text: tr(lang, "rem.office_skipped", capList(lang, parts, "; "))})
 	}
-	if len(notes.nobody) > 0 {
-		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d", now.Unix()), Text: tr(lang, "rem.office_nobody", capList(lang, notes.nobody, "; "))})
+	// At most one "could not remind" note per period per day, listing its
+	// units: a unit nobody can reach is found again at every later stage.
+	day := now.In(b.loc).Format(time.DateOnly)
+	var periods []int64
+	lines := map[int64][]string{}
+	for _, n := range notes.nobody {
+		if _, ok := lines[n.period]; !ok {
+			periods = append(periods, n.period)
+		}
+		lines[n.period] = append(lines[n.period], n.line)
+	}
+	for _, p := range periods {
+		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d:%s", p, day), Text: tr(lang, "rem.office_nobody", capList(lang, lines[p], "; "))})
 	}
 	return b.enqueueAll(ctx, office, msgs)
 }
@@ -495,50 +519,30 @@ func (b *Bot) enqueueAll(ctx context.Context, chat db.BoundChat, msgs []db.OutMe
 	return queued, err
 }
 
-// onSnooze holds an assignment's reminders until the next working day's
-// working hour ("⏰ Nhắc lại sau"), for anyone of the unit that owes it.
+// onSnooze holds an assignment's reminders ("⏰ Nhắc lại sau"), for anyone
+// of the unit that owes it, until the core's SnoozeUntil: never past the
+// next scheduled reminder nor the deadline.
 func (b *Bot) onSnooze(r *Request, args []string) error {
-	var id int64
-	if len(args) == 1 {
-		id, _ = strconv.ParseInt(args[0], 10, 64)
-	}
-	it, err := b.store.Read(r.ctx).Item(id)
-	switch {
-	case errors.Is(err, db.ErrNotFound):
+	id, ok := parseID(args)
+	if !ok {
 		r.Toast(r.T("callback.stale"))
 		return nil
-	case err != nil:
-		return err
-	case !r.Member.Role.NeedsUnit() || r.Member.UnitID != it.UnitID:
-		r.Toast(r.T("snooze.not_member"))
-		return nil
-	case !it.Open():
-		r.Toast(r.T("snooze.closed"))
-		return nil
+	}
+	it, _, err := reporting.Load(b.store.Read(r.ctx), id)
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
 	pl, err := b.planner(r.ctx)
 	if err != nil {
 		return err
 	}
-	until := pl.NextWorkingTime(b.store.Now())
-	err = r.Tx(func(tx *db.Tx) error {
-		cur, err := tx.Reader().Item(id)
-		if err != nil {
-			return err
-		}
-		if err := tx.Snooze(id, until); err != nil {
-			return err
-		}
-		// Snooze moves the next look to its end; an earlier look (the
-		// Director's escalation) must still happen.
-		if next := cur.NextNoticeAt; !next.IsZero() && next.Before(until) {
-			if err := tx.SetNextNotice(id, next); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "snooze", strconv.FormatInt(id, 10), until.Format(time.RFC3339))
+	var until time.Time
+	err = act(r, func(tx *db.Tx) error {
+		var err error
+		until, err = reporting.Hold(tx, actor(r), pl, it)
+		return err
 	})
-	if err != nil {
+	if err != nil || until.IsZero() {
 		return err
 	}
 	r.Toast(r.T("snooze.done", formatDateTime(until, b.loc)+" ("+weekday(until, b.loc, r.Lang)+")"))
@@ -617,7 +621,7 @@ func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.
 			break
 		}
 		line := tr(lang, "digest.office_line", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-			formatDate(it.DeadlineAt, b.loc), -daysUntil(now, it.DeadlineAt, b.loc))
+			formatDate(it.DeadlineAt, b.loc), b.daysLate(it, now))
 		lines = append(lines, line+reachNote(lang, members[it.UnitID]))
 	}
 	return []db.OutMessage{{Key: "digest:office:" + day.In(b.loc).Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil

@@ -233,7 +233,7 @@ func (b *Bot) lateNote(lang string, it db.Item, s unitState, now time.Time) stri
 	if s != stLate {
 		return ""
 	}
-	return tr(lang, "status.days_late", -daysUntil(now, it.DeadlineAt, b.loc))
+	return tr(lang, "status.days_late", b.daysLate(it, now))
 }
 
 // countsLine sums a period up: "✅ 3 · 📥 1 · 🕒 2 — 3/9 accepted".
@@ -402,7 +402,7 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 	if err != nil {
 		return "", err
 	}
-	line := fmt.Sprintf("🕒 %s — %s: %s", it.Unit.Code, unitName(it.Unit, r.Lang), r.T("status.days_late", -daysUntil(now, it.DeadlineAt, b.loc)))
+	line := fmt.Sprintf("🕒 %s — %s: %s", it.Unit.Code, unitName(it.Unit, r.Lang), r.T("status.days_late", b.daysLate(it, now)))
 	var heads []string
 	reachable := 0
 	for _, m := range members {
