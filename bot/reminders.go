@@ -415,7 +415,7 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 				break
 			}
 			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.it.Unit, lang), obligationTitle(e.it.Obligation, lang),
-				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), b.daysLate(e.it, now)))
+				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), e.stage.DaysLate))
 		}
 		return strings.Join(lines, "\n")
 	}

@@ -176,7 +176,10 @@ func (b *Bot) cbPaper(r *Request, args []string) error {
 		return nil
 	}
 	rd := b.store.Read(r.ctx)
-	it, _, err := reporting.Load(rd, id)
+	it, st, err := reporting.Load(rd, id)
+	if err == nil {
+		err = reporting.AnnouncePaper.Check(actor(r), it.UnitID, st)
+	}
 	if told(r, err) || err != nil {
 		return ignoreRefusal(err)
 	}

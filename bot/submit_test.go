@@ -238,8 +238,14 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 		t.Errorf("head told %d times, want once", n)
 	}
 
-	// A later file for the accepted period is a new version, flagged.
+	// A later file for the accepted period never silently reopens it: the
+	// head is asked, and a correction is a new version, flagged.
 	f.srv.InjectDocument(telegramtest.PrivateChat(f.head), f.head, telegramtest.Upload{Name: "bc-sua.pdf", Data: pdf("bản sửa")}, telegramtest.ReplyTo(remID))
+	ask := f.waitText(f.head.ID, "bản sửa thay thế bản đã tiếp nhận")
+	if subs := f.submissions(it); len(subs) != 1 {
+		t.Errorf("before the answer: %d versions, want 1", len(subs))
+	}
+	f.press(f.head, ask, "Bản sửa thay thế")
 	f.waitText(f.head.ID, "Phiên bản: 2")
 	f.waitText(f.office.ID, "đã được tiếp nhận trước đó")
 }
