@@ -215,3 +215,54 @@ func TestTypedAnswerAfterRoleChangeOrExpiry(t *testing.T) {
 		t.Errorf("an answer without the right to give it returned the report: %s", subs[0].Status)
 	}
 }
+
+// TestSnoozeComesBackBeforeTheDeadlineAndTheNextReminder: "remind me later"
+// on the deadline day comes back before the deadline, and never after a
+// reminder the plan has in between.
+func TestSnoozeComesBackBeforeTheDeadlineAndTheNextReminder(t *testing.T) {
+	for _, c := range []struct {
+		name, offsets, want string
+	}{
+		{"deadline first", "[7d, 3d, 1d, 0d]", "Bot sẽ nhắc lại lúc 16:00 10/06/2026"},
+		{"a reminder first", "[7d, 3d, 1d, 0d, 2h]", "Bot sẽ nhắc lại lúc 15:00 10/06/2026"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, at(2026, 6, 10, 9, 0))
+			h.remImportPlan("reminders: [7d, 3d, 1d, 0d]", "reminders: "+c.offsets)
+			head := h.srv.NewUser(1001, "An", "", "vi")
+			h.join(head, "TCBC", db.RoleHead)
+			it := h.remItem("TCBC", "BC6T", "2026-H1")
+			h.srv.InjectCallback(head, head.ID, 1, fmt.Sprintf("snooze:%d", it.ID))
+			ctx, cancel := telegramtest.Within(5 * time.Second)
+			defer cancel()
+			got, err := h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
+				return s.Method == "answerCallbackQuery" && s.Text != ""
+			})
+			if err != nil || !strings.HasPrefix(got.Text, c.want) {
+				t.Errorf("toast %q (%v), want %q", got.Text, err, c.want)
+			}
+		})
+	}
+}
+
+// TestCouldNotRemindOncePerPeriodPerDay: however often the planner looks
+// again the same day, the Office hears once per period that a unit could
+// not be reminded.
+func TestCouldNotRemindOncePerPeriodPerDay(t *testing.T) {
+	h := newHarness(t, at(2026, 5, 25, 9, 0))
+	h.importPlan()
+	h.remBindChats()
+	h.remTick(at(2026, 5, 25, 9, 0))
+	h.remTick(at(2026, 6, 3, 8, 0))
+	h.waitText(remOfficeChat, "ℹ️")
+	first := len(h.remOutbox("nobody:"))
+	it := h.remItem("TCBC", "BC6T", "2026-H1")
+	// Another look at the same stage later that day (a reopened report
+	// is looked at again at once).
+	h.setNow(at(2026, 6, 3, 10, 0))
+	h.remTx(func(tx *db.Tx) error { return tx.SetNextNotice(it.ID, at(2026, 6, 3, 10, 0)) })
+	h.remTick(at(2026, 6, 3, 10, 0))
+	if n := len(h.remOutbox("nobody:")); n != first {
+		t.Errorf("%d notes after the second look, want %d", n, first)
+	}
+}
