@@ -266,3 +266,68 @@ func TestCouldNotRemindOncePerPeriodPerDay(t *testing.T) {
 		t.Errorf("%d notes after the second look, want %d", n, first)
 	}
 }
+
+// TestLatenessIsToldOneWay: one minute after the deadline is one day late
+// everywhere (receipt, Office card, /status, /overdue, digest, export),
+// never "0 days" and never "due today"; three days on is three days
+// everywhere.
+func TestLatenessIsToldOneWay(t *testing.T) {
+	f := newSubFixture(t)
+	deadline := f.item.DeadlineAt.In(hcmc)
+	staffChat := telegramtest.PrivateChat(f.staff)
+	f.setNow(deadline.Add(time.Minute))
+	f.send(telegramtest.Upload{Name: "muon.pdf", Data: pdf("muộn một phút")})
+	late1 := "trễ 1 ngày (hạn " + formatDate(deadline, hcmc) + ")"
+	if r := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026"); !strings.Contains(r.Text, late1) {
+		t.Errorf("receipt lacks %q:\n%s", late1, r.Text)
+	}
+	if c := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026"); !strings.Contains(c.Caption, late1) {
+		t.Errorf("Office card lacks %q:\n%s", late1, c.Caption)
+	}
+	f.srv.InjectText(staffChat, f.staff, "/status "+f.item.Obligation.Code)
+	status := f.waitText(f.staff.ID, "Kỳ:")
+	for _, want := range []string{"đã trễ 1 ngày", "(trễ 1 ngày)"} {
+		if !strings.Contains(status.Text, want) {
+			t.Errorf("/status lacks %q:\n%s", want, status.Text)
+		}
+	}
+	for _, never := range []string{"trễ 0 ngày", "hôm nay"} {
+		if strings.Contains(status.Text, never) {
+			t.Errorf("/status says %q after the deadline:\n%s", never, status.Text)
+		}
+	}
+	f.srv.InjectText(staffChat, f.staff, "/overdue "+f.item.Obligation.Code)
+	if o := f.waitText(f.staff.ID, "🕒"); !strings.Contains(o.Text, "trễ 1 ngày") || strings.Contains(o.Text, "trễ 0 ngày") {
+		t.Errorf("/overdue:\n%s", o.Text)
+	}
+
+	// Three days on: another unit's paper report recorded now is three days
+	// late on its card and in the register.
+	f.setNow(deadline.AddDate(0, 0, 3))
+	f.srv.InjectText(staffChat, f.staff, "/received VP "+f.item.Obligation.Code+" giấy 7/BC-VP")
+	if c := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 2/2026"); !strings.Contains(c.Text, "trễ 3 ngày") {
+		t.Errorf("Office card of the paper report:\n%s", c.Text)
+	}
+	rep, err := ExportReport(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range rep.Entries {
+		got[e.Receipt] = e.DaysLate
+	}
+	if got["1/2026"] != 1 || got["2/2026"] != 3 {
+		t.Errorf("register days late %v, want 1/2026: 1 and 2/2026: 3", got)
+	}
+
+	// The Office's digest counts the same way: on Monday 15/06, five
+	// calendar days after Wednesday's deadline.
+	f.setNow(at(2026, 6, 15, 9, 0))
+	if err := f.bot.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.bot.Kick()
+	if d := f.waitText(f.office.ID, "Tổng hợp báo cáo trễ hạn"); !strings.Contains(d.Text, "trễ 5 ngày") || strings.Contains(d.Text, "trễ 0 ngày") {
+		t.Errorf("digest:\n%s", d.Text)
+	}
+}
