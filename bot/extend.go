@@ -17,13 +17,6 @@ const inputExtension = "ext.request"
 
 // registerExtend wires /extend, the extension button on reminders, and the
 // Office's one-tap decision.
-func (b *Bot) registerExtend() {
-	b.addCommand(&command{name: "extend", roles: unitRoles, handle: b.cmdExtend})
-	b.addCallback("ext", b.cbExtend)
-	b.addInput(inputExtension, b.inputExtend)
-	b.addCallback("exy", func(r *Request, args []string) error { return b.decideExtension(r, args, true) })
-	b.addCallback("exn", func(r *Request, args []string) error { return b.decideExtension(r, args, false) })
-}
 
 // cmdExtend asks for which open report more time is wanted.
 func (b *Bot) cmdExtend(r *Request) error {

@@ -381,8 +381,8 @@ func (b *Bot) maybePlanFile(r *Request) (handled bool, err error) {
 		// The button carries both the new file's hash and the hash of the
 		// plan it was compared with: a Confirm pressed after someone else
 		// changed the plan is refused instead of undoing their change.
-		{r.T("manage.plan_confirm"), "plan:ok:" + draft + ":" + shortHash(current)},
-		{r.T("announce.cancel"), "plan:no:" + draft},
+		Callback{Verb: VerbPlan, Step: "ok", Tokens: []string{draft, shortHash(current)}}.Button(r.T("manage.plan_confirm")),
+		Callback{Verb: VerbPlan, Step: "no", Tokens: []string{draft, shortHash(current)}}.Button(r.T("announce.cancel")),
 	})})
 	return true, r.Tx(func(tx *db.Tx) error { return tx.SetSetting(planDraftKey(draft), string(data)) })
 }
@@ -413,15 +413,12 @@ func (b *Bot) downloadSmall(r *Request, fileID string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// onPlanButton applies ("plan:ok:<file>:<plan>") or drops ("plan:no:<file>")
-// a previewed plan file.
-func (b *Bot) onPlanButton(r *Request, args []string) error {
-	if len(args) < 2 || (args[0] == "ok" && len(args) != 3) {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	key := planDraftKey(args[1])
-	if args[0] == "no" {
+// onPlanButton applies ("ok") or drops ("no") a previewed plan file; the
+// tokens are the hashes of the file and of the plan it was compared with.
+func (b *Bot) onPlanButton(r *Request, c Callback) error {
+	draft, base := c.Tokens[0], c.Tokens[1]
+	key := planDraftKey(draft)
+	if c.Step == "no" {
 		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.DeleteSetting(key); return err }); err != nil {
 			return err
 		}
@@ -433,7 +430,7 @@ func (b *Bot) onPlanButton(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
-	if data == "" || shortHash([]byte(data)) != args[1] {
+	if data == "" || shortHash([]byte(data)) != draft {
 		r.Toast(r.T("callback.stale"))
 		r.Reply(r.T("manage.plan_stale"))
 		return nil
@@ -442,7 +439,7 @@ func (b *Bot) onPlanButton(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
-	if shortHash(current) != args[2] {
+	if shortHash(current) != base {
 		r.Toast(r.T("callback.stale"))
 		r.Reply(r.T("manage.plan_stale"))
 		return nil

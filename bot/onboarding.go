@@ -12,22 +12,6 @@ import (
 	"github.com/reportbot/reportbot/reminders"
 )
 
-// register wires every feature's commands, buttons and questions. The order
-// of commands here is the order of /help and of the Telegram menu.
-func (b *Bot) register() {
-	b.registerOnboarding()
-	b.registerReminders()
-	b.registerSubmissions() // also sets b.onFiles
-	b.registerConsole()     // after registerSubmissions: it puts plan files before b.onFiles
-}
-
-func (b *Bot) registerOnboarding() {
-	b.addCommand(&command{name: "start", handle: b.cmdStart, hiddenInAll: true})
-	b.addCommand(&command{name: "help", roles: everyone, inGroup: true, handle: b.cmdHelp})
-	b.addCommand(&command{name: "lang", roles: everyone, handle: b.cmdLang})
-	b.addCommand(&command{name: "bind", roles: admins, inGroup: true, handle: b.cmdBind})
-}
-
 // cmdStart redeems an invite. A stranger without a valid invite learns how
 // to get one and nothing about the department.
 func (b *Bot) cmdStart(r *Request) error {
@@ -163,9 +147,9 @@ func (b *Bot) cmdHelp(r *Request) error {
 func (b *Bot) helpText(r *Request) string {
 	var sb strings.Builder
 	sb.WriteString(r.T("help.title", r.T("role."+string(r.Member.Role))))
-	for _, name := range b.order {
-		c := b.commands[name]
-		if c.hiddenInAll || !c.allows(r.Member.Role) {
+	for _, name := range b.routes.order {
+		c := b.routes.commands[name]
+		if c.hidden || !c.allows(r.Member.Role) {
 			continue
 		}
 		sb.WriteString("\n/" + name + " — " + r.T("cmd."+name))
@@ -230,9 +214,9 @@ func (b *Bot) cmdBind(r *Request) error {
 // menuFor lists the commands a role sees in Telegram's menu.
 func (b *Bot) menuFor(role db.Role, lang string) []models.BotCommand {
 	var out []models.BotCommand
-	for _, name := range b.order {
-		c := b.commands[name]
-		if c.hiddenInAll || (role != "" && !c.allows(role)) || (role == "" && name != "start") {
+	for _, name := range b.routes.order {
+		c := b.routes.commands[name]
+		if c.hidden || (role != "" && !c.allows(role)) || (role == "" && name != "start") {
 			continue
 		}
 		out = append(out, models.BotCommand{Command: name, Description: tr(lang, "cmd."+name)})

@@ -37,11 +37,6 @@ const tickBatch = 2000
 // message says how many more there are, and /overdue has the whole list.
 const listCap = 100
 
-func (b *Bot) registerReminders() {
-	// "paper:<assignment>" belongs to submissions.
-	b.addCallback("snooze", b.onSnooze)
-}
-
 // planner returns the planner for the stored policy, rebuilt only when a
 // plan import changed it.
 func (b *Bot) planner(ctx context.Context) (*reminders.Planner, error) {

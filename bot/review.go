@@ -15,13 +15,6 @@ const inputReturnReason = "review.reason"
 
 // registerReview wires the Office's buttons on a submission and the
 // paper-submission claim and confirmation.
-func (b *Bot) registerReview() {
-	b.addCallback("acc", b.cbAccept)
-	b.addCallback("ret", b.cbReturn)
-	b.addInput(inputReturnReason, b.inputReturn)
-	b.addCallback("paper", b.cbPaper)
-	b.addCallback("pok", b.cbPaperConfirm)
-}
 
 // staffOnly refuses a button meant for the Office; the router checks roles
 // of commands, not of buttons, and anyone in the Office chat can press one.

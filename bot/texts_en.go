@@ -329,4 +329,8 @@ var textsEN = map[string]string{
 	"obligation.reopened":       "✅ Report %s — %s is required again; %d heads were told.",
 	"obligation.closed_head":    "📌 From the Department Office: your unit no longer has to submit %s; the bot stops reminding you about it. Reports already submitted are kept.",
 	"obligation.reopened_head":  "📌 From the Department Office: your unit has to submit %s again. Period %s, due %s (%s).",
+
+	// bot surface
+	"console.office_only": "This command works only in a private chat with the bot or in the Department Office's group.",
+	"input.expired_role":  "The bot's earlier question no longer applies because your role has changed. Send /help to see the commands you can use.",
 }

@@ -339,4 +339,8 @@ var textsVI = map[string]string{
 	"obligation.reopened":       "✅ Đã yêu cầu lại báo cáo %s — %s; %d Trưởng đơn vị đã được báo.",
 	"obligation.closed_head":    "📌 Văn phòng Sở thông báo: từ nay đơn vị không còn phải nộp %s; bot thôi nhắc báo cáo này. Các báo cáo đã nộp vẫn được lưu.",
 	"obligation.reopened_head":  "📌 Văn phòng Sở thông báo: đơn vị lại phải nộp %s. Kỳ %s, hạn nộp %s (%s).",
+
+	// bot surface
+	"console.office_only": "Lệnh này chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm của Văn phòng Sở.",
+	"input.expired_role":  "Câu hỏi trước của bot không còn hiệu lực vì vai trò của đồng chí đã thay đổi. Gõ /help để xem các lệnh đồng chí dùng được.",
 }
