@@ -27,6 +27,8 @@ const (
 	VerbNudge        Verb = "nudge"  // remind one unit of one overdue assignment now
 	VerbAnnounce     Verb = "ann"    // send, cancel or pin an announcement draft
 	VerbPlan         Verb = "plan"   // apply or drop a previewed plan file
+	VerbRemove       Verb = "rm"     // confirm or cancel removing a member
+	VerbBind         Verb = "bind"   // confirm or cancel moving the Office or the group to this chat
 )
 
 // Callback is a button's data decoded: what it does, the thing it acts on,
@@ -70,6 +72,8 @@ var layouts = map[Verb]layout{
 	VerbNudge:        {ids: 1},
 	VerbAnnounce:     {steps: []string{"send", "no", "pin"}, ids: 1},
 	VerbPlan:         {steps: []string{"ok", "no"}, tokens: 2},
+	VerbRemove:       {steps: []string{"yes", "no"}, ids: 1},
+	VerbBind:         {steps: []string{"office", "group", "no"}, ids: 1},
 }
 
 // maxCallbackData is Telegram's limit on a button's callback_data, in bytes.

@@ -82,6 +82,8 @@ func (b *Bot) surface() *routeTable {
 			{verb: VerbNudge, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onNudge},
 			{verb: VerbAnnounce, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onAnnounceButton},
 			{verb: VerbPlan, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onPlanButton},
+			{verb: VerbBind, roles: admins, chats: inAnyGroup, refusal: "bind.not_admin", handle: b.onBindButton},
+			{verb: VerbRemove, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onRemoveButton},
 		},
 		// Typed answers to a question the bot asked, in the private chat
 		// where it asked; the role is checked again when the answer comes.

@@ -333,4 +333,18 @@ var textsEN = map[string]string{
 	// bot surface
 	"console.office_only": "This command works only in a private chat with the bot or in the Department Office's group.",
 	"input.expired_role":  "The bot's earlier question no longer applies because your role has changed. Send /help to see the commands you can use.",
+	"invite.usage_cli":    "The arguments of reportbot invite work too: /invite UNIT --role head|member, /invite [UNIT] --role office, /invite --role admin|director; add --ttl 72h to set how long the invite stays valid.",
+	"remove.confirm":      "Remove %s from the bot? They will no longer get reminders or be able to submit reports through the bot; their submission history is kept.",
+	"remove.btn_yes":      "🗑 Remove",
+	"remove.cancelled":    "Cancelled: %s is still a member of the bot.",
+	"remove.gone":         "This person was already removed.",
+	"remove.toast":        "Removed.",
+	"remove.told":         "The Department Office has ended your access to the reporting bot. If this is a mistake, please contact the Department Office.",
+	"decided.by":          "— %s, %s",
+	"bind.move_office":    "The Department Office group is bound to «%s». Move it to this group? The old group will be told and will get no more messages from the bot.",
+	"bind.move_group":     "The announcement group is bound to «%s». Move it to this group? The old group will be told and will get no more announcements from the bot.",
+	"bind.btn_move":       "Move to this group",
+	"bind.kept":           "Cancelled; the bound group stays as it was.",
+	"bind.left_office":    "📌 This is no longer the Department Office group: %s moved it to another group at %s. The bot will send nothing here any more.",
+	"bind.left_group":     "📌 This is no longer the announcement group: %s moved it to another group at %s. The bot will send no more announcements here.",
 }

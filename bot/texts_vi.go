@@ -343,4 +343,18 @@ var textsVI = map[string]string{
 	// bot surface
 	"console.office_only": "Lệnh này chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm của Văn phòng Sở.",
 	"input.expired_role":  "Câu hỏi trước của bot không còn hiệu lực vì vai trò của đồng chí đã thay đổi. Gõ /help để xem các lệnh đồng chí dùng được.",
+	"invite.usage_cli":    "Có thể dùng cùng cú pháp với lệnh reportbot invite: /invite MÃ_ĐƠN_VỊ --role head|member, /invite [MÃ_ĐƠN_VỊ] --role office, /invite --role admin|director; thêm --ttl 72h để đặt thời hạn của lời mời.",
+	"remove.confirm":      "Đồng chí có chắc muốn xoá %s khỏi bot? Sau khi xoá, người này không còn nhận nhắc việc và không nộp báo cáo qua bot được nữa; lịch sử nộp báo cáo vẫn được giữ.",
+	"remove.btn_yes":      "🗑 Xoá",
+	"remove.cancelled":    "Đã huỷ: %s vẫn là thành viên của bot.",
+	"remove.gone":         "Người này đã được xoá trước đó.",
+	"remove.toast":        "Đã xoá.",
+	"remove.told":         "Văn phòng Sở đã kết thúc quyền sử dụng bot nộp báo cáo của đồng chí. Nếu có nhầm lẫn, đề nghị đồng chí liên hệ Văn phòng Sở.",
+	"decided.by":          "— %s, %s",
+	"bind.move_office":    "Nhóm Văn phòng Sở hiện đang gắn với «%s». Đồng chí có muốn chuyển sang nhóm này không? Nhóm cũ sẽ được báo và không nhận tin nhắn của bot nữa.",
+	"bind.move_group":     "Nhóm thông báo chung hiện đang gắn với «%s». Đồng chí có muốn chuyển sang nhóm này không? Nhóm cũ sẽ được báo và không nhận thông báo của bot nữa.",
+	"bind.btn_move":       "Chuyển sang nhóm này",
+	"bind.kept":           "Đã huỷ, giữ nguyên nhóm đang gắn.",
+	"bind.left_office":    "📌 Nhóm này không còn là nhóm Văn phòng Sở: %s đã chuyển sang nhóm khác lúc %s. Bot sẽ không gửi tin nhắn vào đây nữa.",
+	"bind.left_group":     "📌 Nhóm này không còn là nhóm thông báo chung: %s đã chuyển sang nhóm khác lúc %s. Bot sẽ không gửi thông báo vào đây nữa.",
 }
