@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"fmt"
-
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/reporting"
@@ -13,13 +11,6 @@ const inputExtension = "ext.request"
 
 // registerExtend wires /extend, the extension button on reminders, and the
 // Office's one-tap decision.
-func (b *Bot) registerExtend() {
-	b.addCommand(&command{name: "extend", roles: unitRoles, handle: b.cmdExtend})
-	b.addCallback("ext", b.cbExtend)
-	b.addInput(inputExtension, b.inputExtend)
-	b.addCallback("exy", func(r *Request, args []string) error { return b.decideExtension(r, args, true) })
-	b.addCallback("exn", func(r *Request, args []string) error { return b.decideExtension(r, args, false) })
-}
 
 // cmdExtend asks for which open report more time is wanted.
 func (b *Bot) cmdExtend(r *Request) error {
@@ -37,7 +28,7 @@ func (b *Bot) cmdExtend(r *Request) error {
 	var rows [][]Button
 	for _, it := range open {
 		label := r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang))
-		rows = append(rows, []Button{{Label: label, Data: fmt.Sprintf("ext:%d", it.ID)}})
+		rows = append(rows, []Button{Callback{Verb: VerbExtend, ID: it.ID}.Button(label)})
 	}
 	r.ReplyWith(db.OutMessage{Text: r.T("ext.pick"), Markup: Keyboard(rows...)})
 	return nil
@@ -115,8 +106,8 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 				formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, r.Member.Name),
 			Markup: Keyboard([]Button{
-				{Label: tr(lang, "ext.btn_approve"), Data: fmt.Sprintf("exy:%d", ext.ID)},
-				{Label: tr(lang, "ext.btn_refuse"), Data: fmt.Sprintf("exn:%d", ext.ID)},
+				Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
+				Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
 			})})
 		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(ext.ProposedAt, b.loc)))
 		return nil

@@ -12,10 +12,6 @@ const historyLimit = 20
 
 // registerHistory wires a unit's /pending and /history; each shows the
 // asker's own unit only.
-func (b *Bot) registerHistory() {
-	b.addCommand(&command{name: "pending", roles: unitRoles, handle: b.cmdPending})
-	b.addCommand(&command{name: "history", roles: unitRoles, handle: b.cmdHistory})
-}
 
 // cmdPending lists what the unit owes or has not yet had accepted, by
 // deadline, with its state.

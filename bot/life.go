@@ -54,10 +54,6 @@ func told(r *Request, err error) bool {
 	return true
 }
 
-// verbDecided is the button left on a message once its decision is made:
-// pressing it only repeats what was decided.
-const verbDecided = "done"
-
 // closeButtons replaces the buttons of the message a decision was pressed
 // on with one line saying what was decided, by whom and when, so a second
 // clerk sees it without pressing. It edits a message already there, so it
@@ -78,7 +74,7 @@ func (b *Bot) closeMessageButtons(r *Request, chatID int64, messageID int, decid
 	line := decided + " · " + r.Member.Name + " · " + formatDateTime(b.store.Now(), b.loc)
 	_, err := b.tg.EditMessageReplyMarkup(r.ctx, &tgbot.EditMessageReplyMarkupParams{
 		ChatID: chatID, MessageID: messageID,
-		ReplyMarkup: inlineMarkup([][]Button{{{Label: line, Data: verbDecided}}}),
+		ReplyMarkup: inlineMarkup([][]Button{{Callback{Verb: VerbDecided}.Button(line)}}),
 	})
 	if err != nil {
 		b.log.Warn("close decided buttons", "err", redact(err.Error(), b.cfg.Token))
@@ -86,7 +82,7 @@ func (b *Bot) closeMessageButtons(r *Request, chatID int64, messageID int, decid
 }
 
 // cbDecided answers a press on a decision already made.
-func (b *Bot) cbDecided(r *Request, _ []string) error {
+func (b *Bot) cbDecided(r *Request, _ Callback) error {
 	r.Toast(r.T("life.decided"))
 	return nil
 }

@@ -63,7 +63,7 @@ func (b *Bot) askWhich(r *Request, in incoming, open []db.Item, keptID int64) er
 			if it.Status == db.StatusAccepted {
 				label = r.T("life.pick_correction", label)
 			}
-			rows = append(rows, []Button{{Label: label, Data: fmt.Sprintf("sp:%d:%d", keptID, it.ID)}})
+			rows = append(rows, []Button{Callback{Verb: VerbPick, ID: keptID, Ref: it.ID}.Button(label)})
 		}
 		r.ReplyWith(db.OutMessage{Text: r.T(question), Markup: Keyboard(rows...), ReplyTo: firstMessage(in)})
 		return nil
@@ -91,8 +91,8 @@ func (b *Bot) askCorrection(r *Request, it db.Item, in incoming) error {
 		r.ReplyWith(db.OutMessage{
 			Text: r.T("life.correction_ask", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang)),
 			Markup: Keyboard(
-				[]Button{{Label: r.T("life.btn_correction"), Data: fmt.Sprintf("sp:%d:%d", keptID, it.ID)}},
-				[]Button{{Label: r.T("life.btn_other"), Data: fmt.Sprintf("so:%d", keptID)}},
+				[]Button{Callback{Verb: VerbPick, ID: keptID, Ref: it.ID}.Button(r.T("life.btn_correction"))},
+				[]Button{Callback{Verb: VerbOther, ID: keptID}.Button(r.T("life.btn_other"))},
 			),
 			ReplyTo: firstMessage(in)})
 		return nil
@@ -101,13 +101,12 @@ func (b *Bot) askCorrection(r *Request, it db.Item, in incoming) error {
 
 // cbPick is the head's choice of report for files kept aside:
 // "sp:<kept>:<assignment>". Choosing an accepted report is a correction.
-func (b *Bot) cbPick(r *Request, args []string) error {
-	ids, ok := parseIDs(args, 2)
-	if !ok || !r.Member.Role.NeedsUnit() || !r.Ev.Private() {
+func (b *Bot) cbPick(r *Request, c Callback) error {
+	if !r.Ev.Private() {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	it, err := b.store.Read(r.ctx).Item(ids[1])
+	it, err := b.store.Read(r.ctx).Item(c.Ref)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
 		r.Toast(r.T("callback.stale"))
 		return nil
@@ -115,7 +114,7 @@ func (b *Bot) cbPick(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, ok, err := b.takeKept(r, ids[0])
+	in, ok, err := b.takeKept(r, c.ID)
 	if !ok || err != nil {
 		return err
 	}
@@ -125,9 +124,9 @@ func (b *Bot) cbPick(r *Request, args []string) error {
 
 // cbOther answers "another report" to the correction question: the list of
 // the unit's reports for the same kept files, "so:<kept>".
-func (b *Bot) cbOther(r *Request, args []string) error {
-	id, ok := parseID(args)
-	if !ok || !r.Member.Role.NeedsUnit() || !r.Ev.Private() {
+func (b *Bot) cbOther(r *Request, c Callback) error {
+	id := c.ID
+	if !r.Ev.Private() {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}

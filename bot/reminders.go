@@ -38,11 +38,6 @@ const tickBatch = 2000
 // message says how many more there are, and /overdue has the whole list.
 const listCap = 100
 
-func (b *Bot) registerReminders() {
-	// "paper:<assignment>" belongs to submissions.
-	b.addCallback("snooze", b.onSnooze)
-}
-
 // planner returns the planner for the stored policy, rebuilt only when a
 // plan import changed it.
 func (b *Bot) planner(ctx context.Context) (*reminders.Planner, error) {
@@ -286,10 +281,9 @@ func reachable(ms []db.Member) []db.Member {
 // reminderButtons are "remind me later" and, for a head who handed the
 // report in on paper, "submitted on paper" (handled by submissions).
 func reminderButtons(lang string, assignmentID int64) string {
-	id := strconv.FormatInt(assignmentID, 10)
 	return Keyboard([]Button{
-		{Label: tr(lang, "rem.btn_snooze"), Data: "snooze:" + id},
-		{Label: tr(lang, "rem.btn_paper"), Data: "paper:" + id},
+		Callback{Verb: VerbSnooze, ID: assignmentID}.Button(tr(lang, "rem.btn_snooze")),
+		Callback{Verb: VerbPaper, ID: assignmentID}.Button(tr(lang, "rem.btn_paper")),
 	})
 }
 

@@ -16,13 +16,6 @@ const inputReturnReason = "review.reason"
 
 // registerReview wires the Office's buttons on a submission and the
 // paper-submission claim and confirmation.
-func (b *Bot) registerReview() {
-	b.addCallback("acc", b.cbAccept)
-	b.addCallback("ret", b.cbReturn)
-	b.addInput(inputReturnReason, b.inputReturn)
-	b.addCallback("paper", b.cbPaper)
-	b.addCallback("pok", b.cbPaperConfirm)
-}
 
 // staffOnly refuses a button meant for the Office; the router checks roles
 // of commands, not of buttons, and anyone in the Office chat can press one.
@@ -198,7 +191,7 @@ func (b *Bot) cbPaper(r *Request, args []string) error {
 		}
 		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
 			Text:   tr(lang, "paper.office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang)),
-			Markup: Keyboard([]Button{{Label: tr(lang, "paper.btn_confirm"), Data: fmt.Sprintf("pok:%d:%d", it.ID, r.Member.ID)}})})
+			Markup: Keyboard([]Button{Callback{Verb: VerbPaperConfirm, ID: it.ID, Ref: r.Member.ID}.Button(tr(lang, "paper.btn_confirm"))})})
 		r.Reply(r.T("paper.told"))
 		return nil
 	})
@@ -265,7 +258,7 @@ func ignoreRefusal(err error) error {
 // reviewButtons are the Office's Accept and Return buttons for a submission.
 func reviewButtons(lang string, submissionID int64) string {
 	return Keyboard([]Button{
-		{Label: tr(lang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", submissionID)},
-		{Label: tr(lang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", submissionID)},
+		Callback{Verb: VerbAccept, ID: submissionID}.Button(tr(lang, "review.btn_accept")),
+		Callback{Verb: VerbReturn, ID: submissionID}.Button(tr(lang, "review.btn_return")),
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -199,17 +198,17 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 				continue
 			}
 			if i > 0 {
-				nav = append(nav, Button{"◀ " + periods[i-1].Key, fmt.Sprintf("st:%d:%d", v.Obligation.ID, periods[i-1].ID)})
+				nav = append(nav, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: periods[i-1].ID}.Button("◀ "+periods[i-1].Key))
 			}
 			if i+1 < len(periods) {
-				nav = append(nav, Button{periods[i+1].Key + " ▶", fmt.Sprintf("st:%d:%d", v.Obligation.ID, periods[i+1].ID)})
+				nav = append(nav, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: periods[i+1].ID}.Button(periods[i+1].Key+" ▶"))
 			}
 		}
-		kb = append(kb, nav, []Button{{r.T("status.overview"), "st:0:0"}})
+		kb = append(kb, nav, []Button{Callback{Verb: VerbStatus}.Button(r.T("status.overview"))})
 	} else {
 		var row []Button
 		for _, v := range views {
-			row = append(row, Button{v.Obligation.Code, fmt.Sprintf("st:%d:%d", v.Obligation.ID, v.Period.ID)})
+			row = append(row, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: v.Period.ID}.Button(v.Obligation.Code))
 			if len(row) == 4 {
 				kb, row = append(kb, row), nil
 			}
@@ -248,25 +247,20 @@ func countsLine(lang string, counts []int, total int) string {
 }
 
 // onStatusButton moves a status message to another obligation or period by
-// editing it in place: "st:<obligation>:<period>", 0:0 for the overview.
-func (b *Bot) onStatusButton(r *Request, args []string) error {
-	ids, ok := parseIDs(args, 2)
-	if !ok {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
+// editing it in place; obligation 0 is the overview.
+func (b *Bot) onStatusButton(r *Request, c Callback) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
 	var views []periodView
 	var err error
-	if ids[0] == 0 {
+	if c.ID == 0 {
 		views, err = selectPeriods(rd, now, "")
 	} else {
 		var o db.Obligation
 		var p db.Period
-		o, err = rd.Obligation(ids[0])
+		o, err = rd.Obligation(c.ID)
 		if err == nil {
-			p, err = rd.Period(ids[1])
+			p, err = rd.Period(c.Ref)
 		}
 		if err == nil && p.ObligationID != o.ID {
 			err = db.ErrNotFound
@@ -323,23 +317,6 @@ func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 	return kb
 }
 
-// parseIDs reads n numeric callback arguments; anything else is forged or
-// from an older version of the bot.
-func parseIDs(args []string, n int) ([]int64, bool) {
-	if len(args) != n {
-		return nil, false
-	}
-	out := make([]int64, n)
-	for i, a := range args {
-		v, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || v < 0 {
-			return nil, false
-		}
-		out[i] = v
-	}
-	return out, true
-}
-
 // cmdOverdue lists the late units of the current periods with what the
 // Office needs to chase them, and a nudge button for each.
 func (b *Bot) cmdOverdue(r *Request) error {
@@ -372,7 +349,7 @@ func (b *Bot) cmdOverdue(r *Request) error {
 				return err
 			}
 			lines = append(lines, line)
-			kb = append(kb, []Button{{r.T("overdue.nudge_button", it.Unit.Code, v.Obligation.Code), fmt.Sprintf("nudge:%d", it.ID)}})
+			kb = append(kb, []Button{Callback{Verb: VerbNudge, ID: it.ID}.Button(r.T("overdue.nudge_button", it.Unit.Code, v.Obligation.Code))})
 		}
 		if len(lines) == 0 {
 			continue
@@ -433,14 +410,9 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 	return line, nil
 }
 
-// onNudge sends a nudge about one assignment now: "nudge:<assignment>".
-func (b *Bot) onNudge(r *Request, args []string) error {
-	ids, ok := parseIDs(args, 1)
-	if !ok {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	it, err := b.store.Read(r.ctx).Item(ids[0])
+// onNudge sends a nudge about one assignment now.
+func (b *Bot) onNudge(r *Request, c Callback) error {
+	it, err := b.store.Read(r.ctx).Item(c.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		r.Toast(r.T("callback.stale"))
 		return nil

@@ -36,19 +36,6 @@ const (
 // captionLimit is Telegram's caption limit (UTF-16 code units).
 const captionLimit = 1024
 
-// registerSubmissions wires receiving, review, paper submissions,
-// extensions and the unit's /pending and /history.
-func (b *Bot) registerSubmissions() {
-	b.onFiles = b.onMemberFiles
-	b.addCallback("sp", b.cbPick)
-	b.addInput(inputPick, b.inputWhilePicking)
-	b.registerLife()
-	b.addInput(inputAwait, b.inputWhileAwaiting)
-	b.registerHistory()
-	b.registerExtend()
-	b.registerReview()
-}
-
 // incoming is what a member sent: the files (several for an album), the
 // messages carrying them (same order) and the caption. It is kept as JSON in
 // a pending input while the head chooses what it is for.
