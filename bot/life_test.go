@@ -9,6 +9,7 @@ import (
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // waitClosed waits for the buttons of a message to give way to one line
@@ -158,7 +159,7 @@ func TestReceivedGetsTheOfficeCard(t *testing.T) {
 	f.press(f.staff, card, "Tiếp nhận")
 	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
 	f.waitClosed(f.office.ID, card.MessageID, "Đã tiếp nhận")
-	rep, err := ExportReport(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
+	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
 	if err != nil || len(rep.Entries) != 1 || rep.Entries[0].Receipt != "1/2026" {
 		t.Errorf("register %+v (%v), want the received report", rep.Entries, err)
 	}
@@ -308,7 +309,7 @@ func TestLatenessIsToldOneWay(t *testing.T) {
 	if c := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 2/2026"); !strings.Contains(c.Text, "trễ 3 ngày") {
 		t.Errorf("Office card of the paper report:\n%s", c.Text)
 	}
-	rep, err := ExportReport(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
+	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image/color"
 	"os"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +16,7 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/render"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // unitState is where one unit stands on one period.
@@ -61,24 +61,9 @@ func (s unitState) style() stateStyle { return stateStyles[s] }
 // label is the state's name in a language.
 func (s unitState) label(lang string) string { return tr(lang, "status.state."+stateKeys[s]) }
 
-// stateOf tells where an assignment stands at now.
-func stateOf(it db.Item, now time.Time) unitState {
-	switch it.Status {
-	case db.StatusAccepted:
-		return stAccepted
-	case db.StatusSubmitted:
-		return stReceived
-	case db.StatusReturned:
-		return stReturned
-	}
-	switch {
-	case !it.DeadlineAt.After(now):
-		return stLate
-	case it.DeadlineAt.After(it.Period.DeadlineAt):
-		return stExtension
-	}
-	return stMissing
-}
+// stateOf tells where an assignment stands at now, by the core's rule
+// (reporting.MarkOf); the states above are in the core's order.
+func stateOf(it db.Item, now time.Time) unitState { return unitState(reporting.MarkOf(it, now)) }
 
 // grid is a selection laid out as units × columns.
 type grid struct {
@@ -87,30 +72,16 @@ type grid struct {
 	cells   map[int64][]unitState // by unit id, one per column
 }
 
-// buildGrid lays out views, one column per view, units in code order.
+// buildGrid lays out views by the core's grid (reporting.BuildGrid).
 func buildGrid(views []periodView, now time.Time) grid {
-	g := grid{cells: map[int64][]unitState{}}
-	byID := map[int64]db.Unit{}
-	for _, v := range views {
-		for _, it := range v.Items {
-			byID[it.Unit.ID] = it.Unit
+	g := reporting.BuildGrid(views, now)
+	out := grid{columns: g.Columns, units: g.Units, cells: map[int64][]unitState{}}
+	for id, marks := range g.Cells {
+		for _, m := range marks {
+			out.cells[id] = append(out.cells[id], unitState(m))
 		}
 	}
-	for _, u := range byID {
-		g.units = append(g.units, u)
-		g.cells[u.ID] = make([]unitState, len(views))
-		for i := range views {
-			g.cells[u.ID][i] = stNone
-		}
-	}
-	sort.Slice(g.units, func(i, j int) bool { return g.units[i].Code < g.units[j].Code })
-	for i, v := range views {
-		g.columns = append(g.columns, v.Obligation.Code+" "+v.Period.Key)
-		for _, it := range v.Items {
-			g.cells[it.Unit.ID][i] = stateOf(it, now)
-		}
-	}
-	return g
+	return out
 }
 
 // statusPNG draws the grid of a selection and writes it under <data>/out.

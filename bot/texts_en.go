@@ -256,10 +256,6 @@ var textsEN = map[string]string{
 	"announce.pin_failed": "Could not pin the announcement: the bot needs the right to pin messages in the group.",
 	"announce.pinned":     "Announcement pinned.",
 
-	"export.title":        "Submission summary — %s",
-	"export.sub_received": "Awaiting review",
-	"export.sub_accepted": "Accepted",
-	"export.sub_returned": "Returned",
 	"export.empty":        "Nothing has been submitted for %s yet: the workbook has the status sheet and an empty register.",
 	"export.xlsx_caption": "📊 Summary of %s (Excel): status sheet and register, %d submissions.",
 	"export.csv_caption":  "The register as CSV (UTF-8).",
@@ -267,9 +263,6 @@ var textsEN = map[string]string{
 	"archive.empty":       "No report of %s has been accepted yet; there is nothing to archive.",
 	"archive.too_big":     "The archive of %s is %d MB, over Telegram's 50 MB limit. It was saved on the server at: %s",
 	"archive.caption":     "🗂 Accepted reports of %s: %d files, with the summary sheet.",
-	"cal.name":            "Report deadlines",
-	"cal.summary":         "Due %s: %s — %s",
-	"cal.description":     "%s\nPeriod: %s\nBasis: %s\nSubmit by sending the report file to the bot.",
 	"cal.caption":         "📅 Report deadlines (%d), with reminders. Open the file to add it to Google Calendar or Outlook.",
 
 	// The archive's progress message.

@@ -265,10 +265,6 @@ var textsVI = map[string]string{
 	"announce.pinned":     "Đã ghim thông báo.",
 
 	// Exports, archives and calendars.
-	"export.title":        "Tổng hợp tình hình nộp báo cáo — %s",
-	"export.sub_received": "Chờ duyệt",
-	"export.sub_accepted": "Đã duyệt",
-	"export.sub_returned": "Trả lại",
 	"export.empty":        "Kỳ %s chưa có báo cáo nào được nộp: tệp tổng hợp chỉ có bảng tình hình, sổ tiếp nhận còn trống.",
 	"export.xlsx_caption": "📊 Tổng hợp %s (Excel): bảng tình hình và sổ tiếp nhận, %d lượt nộp.",
 	"export.csv_caption":  "Sổ tiếp nhận dạng CSV (UTF-8).",
@@ -276,9 +272,6 @@ var textsVI = map[string]string{
 	"archive.empty":       "Kỳ %s chưa có báo cáo nào được duyệt, chưa có gì để nén.",
 	"archive.too_big":     "Tệp nén các báo cáo kỳ %s nặng %d MB, quá giới hạn 50 MB của Telegram. Tệp đã được lưu trên máy chủ tại: %s",
 	"archive.caption":     "🗂 Các báo cáo đã duyệt kỳ %s: %d tệp, kèm bảng tổng hợp.",
-	"cal.name":            "Hạn báo cáo",
-	"cal.summary":         "Hạn nộp %s: %s — %s",
-	"cal.description":     "%s\nKỳ: %s\nCăn cứ: %s\nNộp bằng cách gửi tệp báo cáo cho bot.",
 	"cal.caption":         "📅 Lịch hạn nộp báo cáo (%d hạn), có nhắc trước. Mở tệp để thêm vào Google Calendar hoặc Outlook.",
 
 	// The archive's progress message.
