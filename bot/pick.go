@@ -7,6 +7,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // Files whose report is not known yet are kept aside (db.KeptFiles), one
@@ -29,22 +30,17 @@ func (b *Bot) keep(tx *db.Tx, r *Request, in incoming) (int64, error) {
 }
 
 // askWhich keeps the files aside (unless keptID already holds them) and asks
-// which obligation they are for: one of the open ones, or, when nothing is
-// open, an early or extra version of a recent or coming one.
-func (b *Bot) askWhich(r *Request, in incoming, open []db.Item, keptID int64) error {
+// which report they are for, among the core's choices: what the unit owes,
+// or, when it owes nothing, an early or extra version of a recent or coming
+// report.
+func (b *Bot) askWhich(r *Request, in incoming, rt reporting.Routing, keptID int64) error {
+	if len(rt.Choices) == 0 {
+		r.Reply(r.T("sub.nothing"))
+		return nil
+	}
 	question := "sub.pick"
-	items := open
-	if len(items) == 0 {
-		now := b.store.Now()
-		recent, err := b.store.Read(r.ctx).UnitItems(r.Member.UnitID, now.AddDate(0, -6, 0), now.AddDate(1, 0, 0))
-		if err != nil {
-			return err
-		}
-		if len(recent) == 0 {
-			r.Reply(r.T("sub.nothing"))
-			return nil
-		}
-		question, items = "sub.pick_early", recent
+	if rt.Early {
+		question = "sub.pick_early"
 	}
 	return r.Tx(func(tx *db.Tx) error {
 		if keptID == 0 {
@@ -55,7 +51,7 @@ func (b *Bot) askWhich(r *Request, in incoming, open []db.Item, keptID int64) er
 		}
 		const maxButtons = 8
 		var rows [][]Button
-		for i, it := range items {
+		for i, it := range rt.Choices {
 			if i == maxButtons {
 				break
 			}
@@ -142,12 +138,12 @@ func (b *Bot) cbOther(r *Request, c Callback) error {
 		if err := json.Unmarshal([]byte(k.Data), &in); err != nil {
 			return fmt.Errorf("kept files: %w", err)
 		}
-		open, err := b.store.Read(r.ctx).OpenUnitItems(r.Member.UnitID)
-		if err != nil {
-			return err
+		choices, early, err := reporting.Choices(b.store.Read(r.ctx), actor(r), b.store.Now())
+		if told(r, err) || err != nil {
+			return ignoreRefusal(err)
 		}
 		b.closeButtons(r, r.T("life.btn_other"))
-		return b.askWhich(r, in, open, k.ID)
+		return b.askWhich(r, in, reporting.Routing{Choices: choices, Early: early}, k.ID)
 	}
 	r.Toast(r.T("sub.pick_stale"))
 	return nil

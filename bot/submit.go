@@ -90,21 +90,18 @@ func (b *Bot) onMemberFiles(r *Request) error {
 			return err
 		}
 	}
-	it, ok, err := b.replyTarget(r)
+	replied, err := b.repliedAssignment(r)
 	if err != nil {
 		return err
 	}
-	if ok {
-		return b.receive(r, it, in, false)
+	rt, err := reporting.Route(rd, actor(r), replied, b.store.Now())
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
-	open, err := rd.OpenUnitItems(r.Member.UnitID)
-	if err != nil {
-		return err
+	if rt.Target != nil {
+		return b.receive(r, *rt.Target, in, false)
 	}
-	if len(open) == 1 {
-		return b.receive(r, open[0], in, false)
-	}
-	return b.askWhich(r, in, open, 0)
+	return b.askWhich(r, in, rt, 0)
 }
 
 // collect gathers the files of the event and, for an album, of the album's
@@ -150,28 +147,18 @@ func (b *Bot) collect(r *Request) (incoming, error) {
 	return in, nil
 }
 
-// replyTarget finds the assignment of the bot message the member replied to
-// (a reminder, a receipt or a return), if it is one of their unit's.
-func (b *Bot) replyTarget(r *Request) (db.Item, bool, error) {
+// repliedAssignment is the assignment of the bot message the member
+// replied to (a reminder, a receipt or a return), 0 if none; the core
+// decides whether it is theirs.
+func (b *Bot) repliedAssignment(r *Request) (int64, error) {
 	if r.Ev.ReplyTo == 0 {
-		return db.Item{}, false, nil
+		return 0, nil
 	}
-	rd := b.store.Read(r.ctx)
-	purpose, id, err := rd.MessageRef(r.Ev.ChatID, r.Ev.ReplyTo)
-	if errors.Is(err, db.ErrNotFound) {
-		return db.Item{}, false, nil
+	purpose, id, err := b.store.Read(r.ctx).MessageRef(r.Ev.ChatID, r.Ev.ReplyTo)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && purpose != purposeReminder && purpose != purposeReceipt && purpose != purposeReturn) {
+		return 0, nil
 	}
-	if err != nil {
-		return db.Item{}, false, err
-	}
-	if purpose != purposeReminder && purpose != purposeReceipt && purpose != purposeReturn {
-		return db.Item{}, false, nil
-	}
-	it, err := rd.Item(id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
-		return db.Item{}, false, nil
-	}
-	return it, err == nil, err
+	return id, err
 }
 
 // inputWhileAwaiting answers text typed while the bot waits for a file.
