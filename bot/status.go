@@ -19,20 +19,20 @@ import (
 	"github.com/reportbot/reportbot/reporting"
 )
 
-// unitState is where one unit stands on one period.
+// unitState is where one unit stands on one period: the core's mark
+// (reporting.Mark), which this file gives its symbols and words.
 type unitState int
 
-// The states, in the order the Office reads them: done, waiting for the
-// Office, needing the unit, and (stNone) not owed at all.
+// The states, the core's marks in the order the Office reads them.
 const (
-	stAccepted  unitState = iota // the Office accepted it
-	stReceived                   // received, waiting for the Office's review
-	stReturned                   // returned to the unit to redo
-	stExtension                  // not in yet, the unit has its own later deadline
-	stMissing                    // not in yet, the deadline is still ahead
-	stLate                       // not in yet, the deadline has passed
-	stNone                       // the unit does not owe this period
-	stateCount
+	stAccepted  = unitState(reporting.MarkAccepted)
+	stReceived  = unitState(reporting.MarkReceived)
+	stReturned  = unitState(reporting.MarkReturned)
+	stExtension = unitState(reporting.MarkExtension)
+	stMissing   = unitState(reporting.MarkMissing)
+	stLate      = unitState(reporting.MarkLate)
+	stNone      = unitState(reporting.MarkNone)
+	stateCount  = unitState(reporting.MarkCount)
 )
 
 // stateStyle is how a state shows in text (an emoji), in the picture (a
@@ -62,7 +62,7 @@ func (s unitState) style() stateStyle { return stateStyles[s] }
 func (s unitState) label(lang string) string { return tr(lang, "status.state."+stateKeys[s]) }
 
 // stateOf tells where an assignment stands at now, by the core's rule
-// (reporting.MarkOf); the states above are in the core's order.
+// (reporting.MarkOf).
 func stateOf(it db.Item, now time.Time) unitState { return unitState(reporting.MarkOf(it, now)) }
 
 // grid is a selection laid out as units × columns.

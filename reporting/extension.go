@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -89,11 +88,8 @@ func DecideExtension(tx *db.Tx, a Actor, extensionID int64, approve bool) (Exten
 	}
 	r := tx.Reader()
 	ext, err := r.Extension(extensionID)
-	if errors.Is(err, db.ErrNotFound) {
-		return ExtensionDecision{}, refuse(CodeNotFound, "callback.stale")
-	}
 	if err != nil {
-		return ExtensionDecision{}, err
+		return ExtensionDecision{}, stale(err)
 	}
 	it, err := r.Item(ext.AssignmentID)
 	if err != nil {

@@ -199,14 +199,19 @@ func (t *Transition) Target(s State) State {
 // Load reads an assignment and its state; a missing one is a stale button.
 func Load(r *db.Reader, assignmentID int64) (db.Item, State, error) {
 	it, err := r.Item(assignmentID)
-	if errors.Is(err, db.ErrNotFound) {
-		return it, "", refuse(CodeNotFound, "callback.stale")
-	}
 	if err != nil {
-		return it, "", err
+		return it, "", stale(err)
 	}
 	st, err := stateIn(r, it)
 	return it, st, err
+}
+
+// stale turns a record not found into the refusal of a stale button.
+func stale(err error) error {
+	if errors.Is(err, db.ErrNotFound) {
+		return refuse(CodeNotFound, "callback.stale")
+	}
+	return err
 }
 
 func stateIn(r *db.Reader, it db.Item) (State, error) {
@@ -339,11 +344,8 @@ func reviewable(r *db.Reader, a Actor, submissionID int64) (Review, error) {
 		return Review{}, refuse(CodeNotAllowed, Accept.NotAllowed)
 	}
 	sub, err := r.Submission(submissionID)
-	if errors.Is(err, db.ErrNotFound) {
-		return Review{}, refuse(CodeNotFound, "callback.stale")
-	}
 	if err != nil {
-		return Review{}, err
+		return Review{}, stale(err)
 	}
 	it, err := r.Item(sub.AssignmentID)
 	if err != nil {
