@@ -14,6 +14,9 @@ func TestMeasure(t *testing.T) {
 		want Standing
 	}{
 		{"a week before", deadline.AddDate(0, 0, -7), Standing{Days: 7}},
+		{"the evening before", time.Date(2026, 6, 9, 23, 59, 0, 0, loc), Standing{Days: 1}},
+		// 18:00 UTC on 9/6 is already 01:00 on 10/6 in Vietnam.
+		{"the day itself in UTC terms", time.Date(2026, 6, 9, 18, 0, 0, 0, time.UTC), Standing{Days: 0}},
 		{"the morning of the day", time.Date(2026, 6, 10, 8, 0, 0, 0, loc), Standing{Days: 0}},
 		{"at the deadline", deadline, Standing{Days: 0}},
 		{"one minute late", deadline.Add(time.Minute), Standing{Late: true, Days: 1}},
