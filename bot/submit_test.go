@@ -604,6 +604,9 @@ func TestPaperSubmissionConfirmedByOffice(t *testing.T) {
 	f.srv.InjectCallback(f.head, f.head.ID, msg.ID, fmt.Sprintf("paper:%d", f.item.ID))
 	f.waitText(f.head.ID, "Đã báo Văn phòng Sở")
 	ask := f.waitText(f.office.ID, "báo đã nộp bản giấy")
+	// Until the Office confirms, the unit sees the report as announced.
+	f.srv.InjectText(telegramtest.PrivateChat(f.head), f.head, "/pending")
+	f.waitText(f.head.ID, "đã báo nộp bản giấy, chờ Văn phòng xác nhận")
 	f.press(f.staff, ask, "Xác nhận")
 	f.waitText(f.head.ID, "xác nhận đã nhận bản giấy")
 	f.press(f.staff, ask, "Xác nhận")
