@@ -159,30 +159,11 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 	return sent + n, err
 }
 
-// escalation is one assignment the Director hears about.
-type escalation struct {
-	it    db.Item
-	stage reminders.Stage
-}
-
-// planBatch decides and queues one batch of due assignments and returns how
-// many it looked at and how many messages it queued.
+// planBatch queues one batch of the core's tick (reporting.PlanTick) and
+// returns how many assignments it looked at and how many messages it queued.
 func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *tickNotes) (looked, queued int, err error) {
-	r := tx.Reader()
-	items, err := r.DueItems(now, tickBatch)
-	if err != nil || len(items) == 0 {
-		return 0, 0, err
-	}
-	unitIDs := make([]int64, 0, len(items))
-	seen := map[int64]bool{}
-	for _, it := range items {
-		if !seen[it.UnitID] {
-			seen[it.UnitID] = true
-			unitIDs = append(unitIDs, it.UnitID)
-		}
-	}
-	members, err := r.UnitRecipients(unitIDs)
-	if err != nil {
+	tb, err := reporting.PlanTick(tx.Reader(), pl, now, tickBatch)
+	if err != nil || tb.Looked == 0 {
 		return 0, 0, err
 	}
 	w, err := tx.Batch()
@@ -192,66 +173,53 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 	defer w.Close()
 	enqueue := w.Enqueue // written by Flush; w.Added then counts the new ones
 	buttons := buttonCache{}
-	var escalations []escalation
 	texts := reminderTexts{b: b, pl: pl, now: now, bodies: map[reminderBody]string{}}
-	for _, it := range items {
-		d := pl.Decide(it, now)
-		to := reachable(members[it.UnitID])
-		for _, s := range d.Due {
-			if s.Kind == reminders.StageEscalate {
-				escalations = append(escalations, escalation{it, s})
-				continue
-			}
-			if len(to) == 0 {
-				notes.nobody = append(notes.nobody, nobodyNote{it.PeriodID, nobodyItem(pl.Policy().ChatLang(), it, s)})
-				continue
-			}
-			for _, m := range to {
-				lang := pickLang(m.Lang, "")
-				err := enqueue(db.OutMessage{
-					Key: reminderKey(it.ID, s.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
-					Text: texts.text(lang, it), Markup: buttons.get(lang, it.ID), Purpose: "reminder", RefID: it.ID,
-					ExpiresAt: s.Expires,
-				})
-				if err != nil {
-					return 0, 0, err
-				}
+	for _, n := range tb.Reminders {
+		it := n.Item
+		for _, m := range n.To {
+			lang := pickLang(m.Lang, "")
+			err := enqueue(db.OutMessage{
+				Key: reminderKey(it.ID, n.Stage.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
+				Text: texts.text(lang, it), Markup: buttons.get(lang, it.ID), Purpose: "reminder", RefID: it.ID,
+				ExpiresAt: n.Stage.Expires,
+			})
+			if err != nil {
+				return 0, 0, err
 			}
 		}
-		for _, s := range d.Skipped {
-			// Recorded, never sent: a later look (or a restart) cannot
-			// mistake the stage for one still to send.
-			for _, m := range to {
-				err := enqueue(db.OutMessage{
-					Key: reminderKey(it.ID, s.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
-					Purpose: "reminder", RefID: it.ID, Status: db.OutSkipped,
-				})
-				if err != nil {
-					return 0, 0, err
-				}
+	}
+	for _, n := range tb.Skipped {
+		// Recorded, never sent: a later look (or a restart) cannot
+		// mistake the stage for one still to send.
+		for _, m := range n.To {
+			err := enqueue(db.OutMessage{
+				Key: reminderKey(n.Item.ID, n.Stage.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
+				Purpose: "reminder", RefID: n.Item.ID, Status: db.OutSkipped,
+			})
+			if err != nil {
+				return 0, 0, err
 			}
-			notes.skip(it, s)
 		}
-		next := d.Next
-		if !next.IsZero() && !next.After(now) {
-			// Never schedule into the past: the batch loop would find the
-			// assignment again and spin.
-			next = now.Add(time.Minute)
-		}
-		w.SetNextNotice(it.ID, next)
+		notes.skip(n.Item, n.Stage)
+	}
+	for _, n := range tb.Unreached {
+		notes.nobody = append(notes.nobody, nobodyNote{n.Item.PeriodID, nobodyItem(pl.Policy().ChatLang(), n.Item, n.Stage)})
+	}
+	for _, next := range tb.Next {
+		w.SetNextNotice(next.AssignmentID, next.At)
 	}
 	if err := w.Flush(); err != nil {
 		return 0, 0, err
 	}
 	queued = w.Added(db.OutPending)
-	if len(escalations) > 0 {
-		n, err := b.escalate(tx, now, items[0].ID, escalations, pl.Policy().ChatLang())
+	if len(tb.Escalations) > 0 {
+		n, err := b.escalate(tx, now, tb.FirstID, tb.Escalations, pl.Policy().ChatLang())
 		if err != nil {
 			return 0, 0, err
 		}
 		queued += n
 	}
-	return len(items), queued, nil
+	return tb.Looked, queued, nil
 }
 
 // nobodyItem is one unit nobody could be told, for the Office's note, in
@@ -263,19 +231,6 @@ func nobodyItem(lang string, it db.Item, s reminders.Stage) string {
 // reminderKey is the outbox key of a stage's message to one member.
 func reminderKey(assignmentID int64, stage string, memberID int64) string {
 	return "rem:" + strconv.FormatInt(assignmentID, 10) + ":" + stage + ":" + strconv.FormatInt(memberID, 10)
-}
-
-// reachable keeps the members who can be sent to: a member who blocked the
-// bot is skipped (the sender would hold the message anyway) until they write
-// again; the Office's digest says so.
-func reachable(ms []db.Member) []db.Member {
-	out := ms[:0:0]
-	for _, m := range ms {
-		if m.UnreachableAt.IsZero() {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // reminderButtons are "remind me later" and, for a head who handed the
@@ -394,13 +349,13 @@ func stageName(lang string, s reminders.Stage) string {
 // escalate tells the Director (every member with that role, each in their
 // language; the Office chat if there is none) about a batch's assignments
 // that are EscalateAfter working days late, in one message each.
-func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalation, chatLang string) (int, error) {
+func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []reporting.Notice, chatLang string) (int, error) {
 	r := tx.Reader()
 	directors, err := r.MembersByRole(db.RoleDirector)
 	if err != nil {
 		return 0, err
 	}
-	directors = reachable(directors)
+	directors = reporting.Reachable(directors)
 	text := func(lang string) string {
 		lines := []string{tr(lang, "rem.escalate")}
 		for i, e := range escs {
@@ -408,8 +363,8 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 				lines = append(lines, tr(lang, "rem.more", len(escs)-i))
 				break
 			}
-			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.it.Unit, lang), obligationTitle(e.it.Obligation, lang),
-				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), e.stage.DaysLate))
+			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.Item.Unit, lang), obligationTitle(e.Item.Obligation, lang),
+				reminders.PeriodName(e.Item.Period.Key, lang), formatDate(e.Item.DeadlineAt, b.loc), e.Stage.DaysLate))
 		}
 		return strings.Join(lines, "\n")
 	}
