@@ -393,9 +393,6 @@ func (b *Bot) cmdReceived(r *Request) error {
 			return err
 		}
 		b.queueReceivedCard(r, tx, *target, s)
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference)); err != nil {
-			return err
-		}
 		// The next file in this chat is the scan (received_scan.go).
 		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputReceivedScan, RefID: s.ID})
 	})

@@ -79,14 +79,13 @@ const (
 type Actor struct {
 	MemberID   int64
 	TelegramID int64
-	Name       string
 	Role       db.Role
 	UnitID     int64
 }
 
 // ActorOf is the actor a member is.
 func ActorOf(m db.Member) Actor {
-	return Actor{MemberID: m.ID, TelegramID: m.TelegramID, Name: m.Name, Role: m.Role, UnitID: m.UnitID}
+	return Actor{MemberID: m.ID, TelegramID: m.TelegramID, Role: m.Role, UnitID: m.UnitID}
 }
 
 // may tells whether a may act as w on an assignment of unitID.
@@ -272,8 +271,11 @@ func Record(tx *db.Tx, t *Transition, a Actor, it db.Item, n NewSubmission, loc 
 	if err := tx.DropPaperClaim(it.ID); err != nil {
 		return sub, err
 	}
-	return sub, tx.Audit(a.MemberID, a.TelegramID, t.Name, fmt.Sprintf("submission:%d", sub.ID),
-		fmt.Sprintf("%s v%d %s", sub.Receipt(), sub.Version, it.Unit.Code))
+	detail := fmt.Sprintf("%s v%d %s %s %s", sub.Receipt(), sub.Version, it.Unit.Code, it.Obligation.Code, it.Period.Key)
+	if n.Reference != "" {
+		detail += fmt.Sprintf(" %s: %s", sub.Source, n.Reference)
+	}
+	return sub, tx.Audit(a.MemberID, a.TelegramID, t.Name, fmt.Sprintf("submission:%d", sub.ID), detail)
 }
 
 // ReceiptYear is the register year of a report received at now: the year
@@ -304,7 +306,7 @@ func Decide(tx *db.Tx, t *Transition, a Actor, submissionID int64, reason string
 	if t != Accept && t != Return {
 		return Review{}, fmt.Errorf("decide with %s", t.Name)
 	}
-	rv, err := reviewable(tx.Reader(), a, submissionID)
+	rv, err := Reviewable(tx.Reader(), a, submissionID)
 	if err != nil {
 		return rv, err
 	}
@@ -336,10 +338,6 @@ func Decide(tx *db.Tx, t *Transition, a Actor, submissionID int64, reason string
 // Reviewable loads a submission the actor is about to decide on (a Return
 // asks for its reason first), refusing what Decide would refuse.
 func Reviewable(r *db.Reader, a Actor, submissionID int64) (Review, error) {
-	return reviewable(r, a, submissionID)
-}
-
-func reviewable(r *db.Reader, a Actor, submissionID int64) (Review, error) {
 	if !a.may(Office, 0) {
 		return Review{}, refuse(CodeNotAllowed, Accept.NotAllowed)
 	}
