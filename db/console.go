@@ -73,6 +73,14 @@ func (r *Reader) LastReminded(periodID int64) (map[int64]time.Time, error) {
 	return out, rows.Err()
 }
 
+// LastNudged is when the Office last queued a nudge about an assignment,
+// zero if never.
+func (r *Reader) LastNudged(assignmentID int64) (time.Time, error) {
+	var at sql.NullInt64
+	err := r.queryRow(`SELECT MAX(created_at) FROM outbox WHERE purpose = 'nudge' AND ref_id = ?`, assignmentID).Scan(&at)
+	return nullTime(at), err
+}
+
 // SentMessage finds the message Telegram accepted for an outbox row with a
 // purpose and reference, e.g. the announcement to pin; ErrNotFound while it
 // has not been sent yet.
