@@ -35,23 +35,23 @@ const (
 	stateCount
 )
 
-// stateStyle is how a state shows in text (an emoji), in the picture (a
-// mark the embedded font has) and in both the picture and the workbook (a
-// fill colour). One table, so the three never disagree.
+// stateStyle is how a state shows: one mark, the same in the text and the
+// picture (so it must be a glyph the picture's embedded font has, which
+// rules emoji out), and a fill colour for the picture and the workbook.
+// One table, so they never disagree.
 type stateStyle struct {
-	emoji string
-	mark  string
-	fill  color.RGBA
+	mark string
+	fill color.RGBA
 }
 
 var stateStyles = [stateCount]stateStyle{
-	stAccepted:  {"✅", "✓", color.RGBA{0xbb, 0xf7, 0xd0, 0xff}},
-	stReceived:  {"📥", "↓", color.RGBA{0xbf, 0xdb, 0xfe, 0xff}},
-	stReturned:  {"↩️", "↩", color.RGBA{0xfe, 0xd7, 0xaa, 0xff}},
-	stExtension: {"⏳", "+", color.RGBA{0xfe, 0xf0, 0x8a, 0xff}},
-	stMissing:   {"❌", "·", color.RGBA{0xf3, 0xf4, 0xf6, 0xff}},
-	stLate:      {"🕒", "✗", color.RGBA{0xfe, 0xca, 0xca, 0xff}},
-	stNone:      {"", "–", color.RGBA{0xff, 0xff, 0xff, 0xff}},
+	stAccepted:  {"✓", color.RGBA{0xbb, 0xf7, 0xd0, 0xff}},
+	stReceived:  {"◐", color.RGBA{0xbf, 0xdb, 0xfe, 0xff}},
+	stReturned:  {"↩", color.RGBA{0xfe, 0xd7, 0xaa, 0xff}},
+	stExtension: {"+", color.RGBA{0xfe, 0xf0, 0x8a, 0xff}},
+	stMissing:   {"○", color.RGBA{0xf3, 0xf4, 0xf6, 0xff}},
+	stLate:      {"✗", color.RGBA{0xfe, 0xca, 0xca, 0xff}},
+	stNone:      {"–", color.RGBA{0xff, 0xff, 0xff, 0xff}},
 }
 
 var stateKeys = [stateCount]string{"accepted", "received", "returned", "extension", "missing", "late", "none"}
@@ -61,7 +61,8 @@ func (s unitState) style() stateStyle { return stateStyles[s] }
 // label is the state's name in a language.
 func (s unitState) label(lang string) string { return tr(lang, "status.state."+stateKeys[s]) }
 
-// stateOf tells where an assignment stands at now.
+// stateOf tells where an assignment stands at now. What a closed unit or
+// a closed obligation never handed in is no longer owed, not missing.
 func stateOf(it db.Item, now time.Time) unitState {
 	switch it.Status {
 	case db.StatusAccepted:
@@ -72,6 +73,8 @@ func stateOf(it db.Item, now time.Time) unitState {
 		return stReturned
 	}
 	switch {
+	case !it.Unit.ClosedAt.IsZero() || !it.Obligation.ClosedAt.IsZero():
+		return stNone
 	case !it.DeadlineAt.After(now):
 		return stLate
 	case it.DeadlineAt.After(it.Period.DeadlineAt):
@@ -128,7 +131,7 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 		}
 		pic.Rows = append(pic.Rows, row)
 	}
-	for s := stAccepted; s < stNone; s++ {
+	for s := range unitState(stateCount) {
 		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label("vi")})
 	}
 	var buf bytes.Buffer
@@ -167,6 +170,9 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 	var sb strings.Builder
 	var kb [][]Button
 	detail := len(views) == 1
+	if !detail {
+		sb.WriteString(unitsLine(r.Lang, buildGrid(views, now)) + "\n\n")
+	}
 	for i, v := range views {
 		if i > 0 {
 			sb.WriteString("\n\n")
@@ -178,14 +184,15 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 			s := stateOf(it, now)
 			counts[s]++
 			if detail || s == stLate || s == stReturned {
-				lines = append(lines, fmt.Sprintf("%s %s — %s%s", s.style().emoji, it.Unit.Code, unitName(it.Unit, r.Lang), b.lateNote(r.Lang, it, s, now)))
+				lines = append(lines, fmt.Sprintf("%s %s — %s%s", s.style().mark, it.Unit.Code, unitName(it.Unit, r.Lang), b.lateNote(r.Lang, it, s, now)))
 			}
 		}
-		sb.WriteString("\n" + countsLine(r.Lang, counts, len(v.Items)))
+		sb.WriteString("\n" + countsLine(r.Lang, counts))
 		if len(lines) > 0 {
 			sb.WriteString("\n" + strings.Join(lines, "\n"))
 		}
 	}
+	sb.WriteString("\n\n" + legend(r.Lang))
 	if detail {
 		v := views[0]
 		periods, err := b.store.Read(r.ctx).Periods(v.Obligation.ID)
@@ -235,15 +242,56 @@ func (b *Bot) lateNote(lang string, it db.Item, s unitState, now time.Time) stri
 	return tr(lang, "status.days_late", -daysUntil(now, it.DeadlineAt, b.loc))
 }
 
-// countsLine sums a period up: "✅ 3 · 📥 1 · 🕒 2 — 3/9 accepted".
-func countsLine(lang string, counts []int, total int) string {
+// countsLine sums a period up in units: "✓ 3 · ◐ 1 · ✗ 2 — 3/6 accepted";
+// units that do not owe it are not counted.
+func countsLine(lang string, counts []int) string {
 	var parts []string
+	total := 0
 	for s := stAccepted; s < stNone; s++ {
 		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", s.style().emoji, counts[s]))
+			parts = append(parts, fmt.Sprintf("%s %d", s.style().mark, counts[s]))
 		}
+		total += counts[s]
 	}
 	return strings.Join(parts, " · ") + " — " + tr(lang, "status.accepted_of", counts[stAccepted], total)
+}
+
+// unitsLine sums several periods up by unit, not by unit and report: how
+// many units owe any of them, how many handed all in, how many are late
+// with at least one.
+func unitsLine(lang string, g grid) string {
+	owing, done, late := 0, 0, 0
+	for _, u := range g.units {
+		owes, all, isLate := false, true, false
+		for _, s := range g.cells[u.ID] {
+			if s == stNone {
+				continue
+			}
+			owes = true
+			all = all && (s == stAccepted || s == stReceived)
+			isLate = isLate || s == stLate
+		}
+		if !owes {
+			continue
+		}
+		owing++
+		if all {
+			done++
+		}
+		if isLate {
+			late++
+		}
+	}
+	return tr(lang, "status.units", done, owing, late)
+}
+
+// legend says what each mark means, in the order of the picture's legend.
+func legend(lang string) string {
+	parts := make([]string, 0, stateCount)
+	for s := range unitState(stateCount) {
+		parts = append(parts, s.style().mark+" "+s.label(lang))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // onStatusButton moves a status message to another obligation or period by

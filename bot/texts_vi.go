@@ -361,4 +361,5 @@ var textsVI = map[string]string{
 	"nudge.recent_units":  "%d đơn vị vừa được đôn đốc trong ít phút trước nên chưa gửi thêm: %s.",
 	"nudge.unreached":     "⚠️ Không liên lạc được với %d đơn vị (chưa ai tham gia hoặc đã chặn bot): %s.",
 	"nudge.early":         "%d đơn vị chưa đến thời gian nhắc (hạn nộp còn xa) nên chưa đôn đốc.",
+	"status.units":        "Theo đơn vị: %d/%d đơn vị đã nộp đủ các báo cáo dưới đây; %d đơn vị trễ hạn ít nhất một báo cáo.",
 }
