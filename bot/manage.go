@@ -53,8 +53,7 @@ func (b *Bot) cmdUnits(r *Request) error {
 		}
 		lines = append(lines, r.T("manage.unit_line", u.Code, unitName(u, r.Lang), head, count[u.ID]))
 	}
-	r.Reply(strings.Join(lines, "\n"))
-	return nil
+	return r.ReplyList(strings.Join(lines, "\n"), nil)
 }
 
 // cmdDeadline moves the current period's deadline of an obligation for

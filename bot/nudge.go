@@ -105,8 +105,7 @@ func (b *Bot) cmdRemind(r *Request) error {
 	if len(early) > 0 {
 		lines = append(lines, r.T("nudge.early", len(early)))
 	}
-	r.Reply(strings.Join(lines, "\n"))
-	return nil
+	return r.ReplyList(strings.Join(lines, "\n"), nil)
 }
 
 // nudgeResult is what a round of nudges did, counted in units.

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -159,8 +158,7 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard(kb...)})
-	return nil
+	return r.ReplyList(text, kb)
 }
 
 // statusMessage is the text of a selection and its navigation buttons. One
@@ -339,8 +337,9 @@ func (b *Bot) onStatusButton(r *Request, c Callback) error {
 // outbox-bound; a failed edit (the message is too old, or unchanged) is
 // logged and the user can ask again.
 func (b *Bot) editMessage(r *Request, text string, kb [][]Button) {
-	if utf8.RuneCountInString(text) > maxMessageRunes {
-		text = string([]rune(text)[:maxMessageRunes-1]) + "…"
+	if parts := chunkLines(strings.Split(text, "\n"), maxMessageRunes-2); len(parts) > 1 {
+		// An edit is one message: keep whole lines and say there is more.
+		text = parts[0] + "\n…"
 	}
 	_, err := b.tg.EditMessageText(r.ctx, &tgbot.EditMessageTextParams{
 		ChatID: r.Ev.ChatID, MessageID: r.Ev.MessageID, Text: text, ReplyMarkup: inlineMarkup(kb),
@@ -416,8 +415,7 @@ func (b *Bot) cmdOverdue(r *Request) error {
 	if len(kb) > 0 {
 		sb.WriteString("\n\n" + r.T("overdue.hint"))
 	}
-	r.ReplyWith(db.OutMessage{Text: sb.String(), Markup: Keyboard(kb...)})
-	return nil
+	return r.ReplyList(sb.String(), kb)
 }
 
 // overdueLine says how late a unit is, who its head is, when it was last

@@ -352,4 +352,6 @@ var textsEN = map[string]string{
 	"nudge.unreached":     "⚠️ Could not reach %d units (nobody joined, or they blocked the bot): %s.",
 	"nudge.early":         "%d units are not yet inside their reminder window (the deadline is still far off), so they were not nudged.",
 	"status.units":        "By unit: %d of %d units have handed in every report below; %d units are late with at least one.",
+	"page.prev":           "◀ Page %d/%d",
+	"page.next":           "Page %d/%d ▶",
 }

@@ -362,4 +362,6 @@ var textsVI = map[string]string{
 	"nudge.unreached":     "⚠️ Không liên lạc được với %d đơn vị (chưa ai tham gia hoặc đã chặn bot): %s.",
 	"nudge.early":         "%d đơn vị chưa đến thời gian nhắc (hạn nộp còn xa) nên chưa đôn đốc.",
 	"status.units":        "Theo đơn vị: %d/%d đơn vị đã nộp đủ các báo cáo dưới đây; %d đơn vị trễ hạn ít nhất một báo cáo.",
+	"page.prev":           "◀ Trang %d/%d",
+	"page.next":           "Trang %d/%d ▶",
 }
