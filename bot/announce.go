@@ -133,7 +133,7 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: "announcement", RefID: id})
+	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: db.PurposeAnnouncement, RefID: id})
 	r.Toast(r.T("announce.sent_toast"))
 	err = r.Tx(func(tx *db.Tx) error {
 		had, err := tx.DeleteSetting(draftKey(id))
@@ -167,7 +167,7 @@ var errAlreadyDone = errors.New("already done")
 // pinAnnouncement pins a sent announcement in the group. Pinning acts on a
 // message that already exists, so, like an edit, it is a direct call.
 func (b *Bot) pinAnnouncement(r *Request, id int64) error {
-	chatID, msgID, err := b.store.Read(r.ctx).SentMessage("announcement", id)
+	chatID, msgID, err := b.store.Read(r.ctx).SentMessage(db.PurposeAnnouncement, id)
 	if errors.Is(err, db.ErrNotFound) {
 		r.Toast(r.T("announce.not_yet"))
 		return nil

@@ -182,7 +182,7 @@ func (b *Bot) writeOut(r *Request, name string, fn func(f *os.File) error) (stri
 }
 
 // replyFile queues a document (or photo) for the event's chat.
-func (r *Request) replyFile(kind, path, name, caption string) {
+func (r *Request) replyFile(kind db.OutKind, path, name, caption string) {
 	r.ReplyWith(db.OutMessage{Kind: kind, FilePath: path, FileName: name, Text: caption})
 }
 
@@ -236,7 +236,7 @@ func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []period
 			e := export.Entry{
 				Receipt: s.Receipt(), UnitCode: it.Unit.Code, UnitName: it.Unit.Name, Obligation: v.Obligation.Code,
 				Period: reminders.PeriodName(v.Period.Key, "vi"), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
-				Status: tr("vi", "export.sub_"+s.Status), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
+				Status: tr("vi", "export.sub_"+string(s.Status)), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
 			}
 			if s.ReviewedBy != 0 {
 				if _, ok := names[s.ReviewedBy]; !ok {

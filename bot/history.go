@@ -31,7 +31,7 @@ func (b *Bot) cmdPending(r *Request) error {
 		if it.Status == db.StatusAccepted {
 			continue
 		}
-		lines = append(lines, b.owedLine(r.Lang, it)+" — "+r.T("hist.state_"+it.Status))
+		lines = append(lines, b.owedLine(r.Lang, it)+" — "+r.T("hist.state_"+string(it.Status)))
 	}
 	if len(lines) == 0 {
 		r.Reply(r.T("hist.pending_none"))
@@ -68,12 +68,12 @@ func (b *Bot) cmdHistory(r *Request) error {
 			}
 			items[s.AssignmentID] = it
 		}
-		result := r.T("hist.status_" + s.Status)
+		result := r.T("hist.status_" + string(s.Status))
 		if s.Status == db.SubReturned && s.ReviewNote != "" {
 			result = r.T("hist.status_returned_because", s.ReviewNote)
 		}
 		sb.WriteString("\n" + r.T("hist.line", s.Receipt(), obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang),
-			s.Version, formatDateTime(s.ReceivedAt, b.loc), r.T("hist.source_"+s.Source), result))
+			s.Version, formatDateTime(s.ReceivedAt, b.loc), r.T("hist.source_"+string(s.Source)), result))
 	}
 	r.Reply(sb.String())
 	return nil

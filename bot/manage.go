@@ -411,6 +411,6 @@ func (b *Bot) cmdReceived(r *Request) error {
 		return err
 	}
 	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),
-		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+source), reference) + "\n\n" + r.T("manage.received_scan_offer", s.Receipt()))
+		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+string(source)), reference) + "\n\n" + r.T("manage.received_scan_offer", s.Receipt()))
 	return nil
 }

@@ -151,7 +151,7 @@ func (b *Bot) nudge(r *Request, items []db.Item) (nudgeResult, error) {
 					formatDate(it.DeadlineAt, b.loc), b.when(lang, it.DeadlineAt, now))
 				r.Send(db.OutMessage{
 					Key: fmt.Sprintf("nudge:%d:%d:u%d", it.ID, m.ID, r.Ev.UpdateID), ChatID: m.TelegramID, MemberID: m.ID,
-					Text: text, Purpose: "nudge", RefID: it.ID,
+					Text: text, Purpose: db.PurposeNudge, RefID: it.ID,
 				})
 				sent++
 			}

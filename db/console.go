@@ -48,7 +48,7 @@ func (r *Reader) LatestAccepted(periodID int64) (map[int64]Submission, error) {
 
 // Chasing purposes: outbox rows with these purposes and an assignment as
 // RefID count as the unit having been reminded.
-var chasingPurposes = []any{"reminder", "overdue", "nudge"}
+var chasingPurposes = []any{PurposeReminder, PurposeOverdue, PurposeNudge}
 
 // LastReminded maps each assignment of a period to when a reminder or a
 // nudge about it last reached someone (Telegram accepted it).
@@ -77,14 +77,14 @@ func (r *Reader) LastReminded(periodID int64) (map[int64]time.Time, error) {
 // zero if never.
 func (r *Reader) LastNudged(assignmentID int64) (time.Time, error) {
 	var at sql.NullInt64
-	err := r.queryRow(`SELECT MAX(created_at) FROM outbox WHERE purpose = 'nudge' AND ref_id = ?`, assignmentID).Scan(&at)
+	err := r.queryRow(`SELECT MAX(created_at) FROM outbox WHERE purpose = ? AND ref_id = ?`, PurposeNudge, assignmentID).Scan(&at)
 	return nullTime(at), err
 }
 
 // SentMessage finds the message Telegram accepted for an outbox row with a
 // purpose and reference, e.g. the announcement to pin; ErrNotFound while it
 // has not been sent yet.
-func (r *Reader) SentMessage(purpose string, refID int64) (chatID int64, messageID int, err error) {
+func (r *Reader) SentMessage(purpose Purpose, refID int64) (chatID int64, messageID int, err error) {
 	err = r.queryRow(`SELECT chat_id, message_id FROM outbox WHERE purpose = ? AND ref_id = ? AND status = 'sent' AND message_id != 0 ORDER BY id DESC LIMIT 1`,
 		purpose, refID).Scan(&chatID, &messageID)
 	return chatID, messageID, notFound(err)
