@@ -53,34 +53,35 @@ func (r *Request) ReplyList(text string, rows [][]Button) error {
 	for _, p := range parts[:len(parts)-1] {
 		r.Reply(p)
 	}
-	markup, err := r.keyboard(rows)
+	first, err := r.firstPage(rows)
 	if err != nil {
 		return err
+	}
+	var markup string
+	if len(first) > 0 {
+		markup = Keyboard(first...)
 	}
 	r.ReplyWith(db.OutMessage{Text: parts[len(parts)-1], Markup: markup})
 	return nil
 }
 
-// keyboard encodes rows; past maxButtons it keeps every row under a key
-// named after this update and shows the first page, the page buttons
-// carrying that key.
-func (r *Request) keyboard(rows [][]Button) (string, error) {
-	if len(rows) == 0 {
-		return "", nil
-	}
+// firstPage is the keyboard to show for rows: all of them, or past
+// maxButtons the first page, every row being kept under a key named after
+// this update for the page buttons to find.
+func (r *Request) firstPage(rows [][]Button) ([][]Button, error) {
 	pages := paginate(rows)
 	if len(pages) == 1 {
-		return Keyboard(rows...), nil
+		return rows, nil
 	}
 	raw, err := json.Marshal(rows)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	id := r.Ev.UpdateID
 	if err := r.Tx(func(tx *db.Tx) error { return tx.SetSetting(pagesKey(id), string(raw)) }); err != nil {
-		return "", err
+		return nil, err
 	}
-	return Keyboard(pageRows(r.Lang, id, pages, 0)...), nil
+	return pageRows(r.Lang, id, pages, 0), nil
 }
 
 func pagesKey(id int64) string { return fmt.Sprintf("keyboard_pages:%d", id) }

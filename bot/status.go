@@ -328,7 +328,11 @@ func (b *Bot) onStatusButton(r *Request, c Callback) error {
 	if err != nil {
 		return err
 	}
-	b.editMessage(r, text, kb)
+	first, err := r.firstPage(kb)
+	if err != nil {
+		return err
+	}
+	b.editMessage(r, text, first)
 	return nil
 }
 
