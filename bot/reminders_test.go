@@ -407,7 +407,7 @@ func TestOutageSendsOneCatchUpAndSkipsTheStaleStage(t *testing.T) {
 	h.remTick(at(2026, 6, 5, 11, 0))
 
 	it := h.remItem("TCBC", "BC6T", "2026-H1")
-	status := map[string]string{}
+	status := map[string]db.OutStatus{}
 	for _, m := range h.remOutbox(fmt.Sprintf("rem:%d:", it.ID)) {
 		status[strings.Split(m.Key, ":")[2]] = m.Status
 	}

@@ -150,7 +150,7 @@ func (b *Bot) tellUnit(r *Request, tx *db.Tx, sub db.Submission, it db.Item, pur
 		}
 	}
 	for _, m := range to {
-		r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(pickLang(m.Lang, "")), Purpose: purpose, RefID: it.ID})
+		r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(pickLang(m.Lang, "")), Purpose: db.Purpose(purpose), RefID: it.ID})
 		if purpose == purposeReturn {
 			if err := tx.SetPendingInput(db.PendingInput{TelegramID: m.TelegramID, ChatID: m.TelegramID, Kind: inputAwait, RefID: it.ID}); err != nil {
 				return err

@@ -361,4 +361,11 @@ var textsEN = map[string]string{
 	"bind.kept":           "Cancelled; the bound group stays as it was.",
 	"bind.left_office":    "📌 This is no longer the Department Office group: %s moved it to another group at %s. The bot will send nothing here any more.",
 	"bind.left_group":     "📌 This is no longer the announcement group: %s moved it to another group at %s. The bot will send no more announcements here.",
+	"nudge.recent":        "%s was nudged at %s; nothing more was sent.",
+	"nudge.recent_units":  "%d units were nudged a few minutes ago, so nothing more was sent: %s.",
+	"nudge.unreached":     "⚠️ Could not reach %d units (nobody joined, or they blocked the bot): %s.",
+	"nudge.early":         "%d units are not yet inside their reminder window (the deadline is still far off), so they were not nudged.",
+	"status.units":        "By unit: %d of %d units have handed in every report below; %d units are late with at least one.",
+	"page.prev":           "◀ Page %d/%d",
+	"page.next":           "Page %d/%d ▶",
 }

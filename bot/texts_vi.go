@@ -371,4 +371,11 @@ var textsVI = map[string]string{
 	"bind.kept":           "Đã huỷ, giữ nguyên nhóm đang gắn.",
 	"bind.left_office":    "📌 Nhóm này không còn là nhóm Văn phòng Sở: %s đã chuyển sang nhóm khác lúc %s. Bot sẽ không gửi tin nhắn vào đây nữa.",
 	"bind.left_group":     "📌 Nhóm này không còn là nhóm thông báo chung: %s đã chuyển sang nhóm khác lúc %s. Bot sẽ không gửi thông báo vào đây nữa.",
+	"nudge.recent":        "%s vừa được đôn đốc lúc %s; chưa gửi thêm.",
+	"nudge.recent_units":  "%d đơn vị vừa được đôn đốc trong ít phút trước nên chưa gửi thêm: %s.",
+	"nudge.unreached":     "⚠️ Không liên lạc được với %d đơn vị (chưa ai tham gia hoặc đã chặn bot): %s.",
+	"nudge.early":         "%d đơn vị chưa đến thời gian nhắc (hạn nộp còn xa) nên chưa đôn đốc.",
+	"status.units":        "Theo đơn vị: %d/%d đơn vị đã nộp đủ các báo cáo dưới đây; %d đơn vị trễ hạn ít nhất một báo cáo.",
+	"page.prev":           "◀ Trang %d/%d",
+	"page.next":           "Trang %d/%d ▶",
 }
