@@ -114,7 +114,7 @@ func (b *Bot) cbPick(r *Request, c Callback) error {
 	if !ok || err != nil {
 		return err
 	}
-	b.closeButtons(r, "→ "+r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang)))
+	b.closeButtons(r, r.Lang, "→ "+r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang)))
 	return b.receive(r, it, in, true)
 }
 
@@ -142,7 +142,7 @@ func (b *Bot) cbOther(r *Request, c Callback) error {
 		if told(r, err) || err != nil {
 			return ignoreRefusal(err)
 		}
-		b.closeButtons(r, r.T("life.btn_other"))
+		b.closeButtons(r, r.Lang, r.T("life.btn_other"))
 		return b.askWhich(r, in, reporting.Routing{Choices: choices, Early: early}, k.ID)
 	}
 	r.Toast(r.T("sub.pick_stale"))
