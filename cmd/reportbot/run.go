@@ -72,6 +72,11 @@ func (a *app) cmdRun(args []string) error {
 	if err != nil {
 		return err
 	}
+	lock, err := lockDataDir(o.dataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	store, err := openStore(o.dataDir)
 	if err != nil {
 		return err
@@ -100,25 +105,41 @@ func (a *app) cmdRun(args []string) error {
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
+	// The HTTP servers are shut down as soon as the bot stops, before
+	// waiting for their goroutines: a deferred Shutdown would run only after
+	// that wait, and the process would never exit.
+	var servers []*http.Server
+	defer func() { shutdownAll(servers) }()
 	if o.webhookURL != "" {
 		srv, err := a.startWebhook(ctx, b, o, &wg)
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
+		servers = append(servers, srv)
 	}
 	if o.httpAddr != "" {
 		srv, err := serveOps(b, o.httpAddr, &wg)
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
+		servers = append(servers, srv)
 		log.Info("health and metrics", "addr", o.httpAddr)
 	}
 	err = b.Run(ctx, o.webhookURL == "")
+	shutdownAll(servers)
+	servers = nil
 	wg.Wait()
 	log.Info("reportbot stopped")
 	return err
+}
+
+// shutdownAll stops the HTTP servers, giving open requests a few seconds.
+func shutdownAll(servers []*http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		srv.Shutdown(ctx)
+	}
 }
 
 func mode(webhookURL string) string {
