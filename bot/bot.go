@@ -48,6 +48,9 @@ type Config struct {
 	// DownloadStall gives up a file download that received nothing for this
 	// long (default 60s); it is retried like any failed download.
 	DownloadStall time.Duration
+	// DownloadTimeout bounds a whole download attempt, however steadily it
+	// trickles (default 15 min); a chat's queue waits for it, others do not.
+	DownloadTimeout time.Duration
 	// RateLimit bounds how fast a head, member or stranger may send updates.
 	RateLimit RateLimit
 	// ManualTick keeps Run from starting the per-minute planner trigger:

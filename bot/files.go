@@ -36,6 +36,8 @@ const (
 	publicAPIFileLimit = 20 << 20
 	// defaultDownloadStall gives up a download that stopped sending.
 	defaultDownloadStall = 60 * time.Second
+	// defaultDownloadTimeout gives up a download that trickles too slowly.
+	defaultDownloadTimeout = 15 * time.Minute
 	// downloadAttempts is how often a failed download is tried in all.
 	downloadAttempts = 3
 )
@@ -274,7 +276,11 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if stall <= 0 {
 		stall = defaultDownloadStall
 	}
-	dctx, cancel := context.WithCancel(ctx)
+	limitTime := b.cfg.DownloadTimeout
+	if limitTime <= 0 {
+		limitTime = defaultDownloadTimeout
+	}
+	dctx, cancel := context.WithTimeout(ctx, limitTime)
 	defer cancel()
 	watchdog := time.AfterFunc(stall, cancel)
 	defer watchdog.Stop()
