@@ -89,6 +89,11 @@ type Bot struct {
 	// updatesHandled and downloadFailures feed /metrics.
 	updatesHandled   atomic.Int64
 	downloadFailures atomic.Int64
+	// ticks and jump watch the planner's trigger (tick.go); monotonic is
+	// the clock a wall-clock jump does not move (tests replace it).
+	ticks     tickRecord
+	jump      clockWatch
+	monotonic func() time.Time
 }
 
 // lastCall remembers the last successful Telegram call, for /healthz.
@@ -150,6 +155,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		callbacks: map[string]callbackFunc{},
 		inputs:    map[string]inputFunc{},
 		wake:      make(chan struct{}, 1),
+		monotonic: time.Now,
 	}
 	offset, err := b.store.Read(ctx).MaxUpdateID()
 	if err != nil {
@@ -212,13 +218,9 @@ func redact(s, token string) string {
 // handles stored updates), handles updates and drains the outbox until ctx
 // ends. It returns after in-flight work has finished.
 func (b *Bot) Run(ctx context.Context, polling bool) error {
-	// A crash between moving a received file into place and committing its
-	// row leaves a file nobody knows; remove such files before anything new.
-	if n, err := b.SweepOrphans(ctx); err != nil {
-		b.log.Error("sweep orphan files", "err", err)
-	} else if n > 0 {
-		b.log.Info("removed files left by an interrupted submission", "files", n)
-	}
+	// Files the database does not know (a crash mid-submission, an older
+	// database restored) go to quarantine before anything new arrives.
+	b.quarantineAtStart(ctx)
 	b.setDefaultCommands(ctx)
 	var wg sync.WaitGroup
 	if polling {

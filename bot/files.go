@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,8 +25,9 @@ import (
 // Received files live under DataDir/files/<unit>/<period>/<receipt>-<name>.
 // A download is written to DataDir/files/.incoming first and renamed into
 // place inside the transaction that records it, so a row never lacks its
-// file; a file without a row (a crash between rename and commit) is removed
-// by SweepOrphans at start-up.
+// file; a file without a row (a crash between rename and commit, or an
+// older database restored) is moved to quarantine at start-up, never
+// deleted (quarantine.go).
 const (
 	filesDir    = "files"
 	incomingDir = ".incoming"
@@ -431,43 +431,6 @@ func (b *Bot) placeFile(d *download, rel string) error {
 		df.Close()
 	}
 	return nil
-}
-
-// SweepOrphans removes files under the files folder that no submission
-// records, and any download left half-way, which a crash can leave behind.
-// Call it at start-up, before Run. It returns how many files it removed.
-func (b *Bot) SweepOrphans(ctx context.Context) (int, error) {
-	known, err := b.store.Read(ctx).StoredPaths()
-	if err != nil {
-		return 0, fmt.Errorf("sweep orphan files: %w", err)
-	}
-	root := filepath.Join(b.cfg.DataDir, filesDir)
-	removed := 0
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, err := filepath.Rel(b.cfg.DataDir, p)
-		if err != nil {
-			return err
-		}
-		if known[filepath.ToSlash(rel)] {
-			return nil
-		}
-		if err := os.Remove(p); err != nil {
-			return err
-		}
-		removed++
-		b.log.Info("removed orphan file", "path", rel)
-		return nil
-	})
-	return removed, err
 }
 
 // humanSize writes a size the way people read it: "1,2 MB" in Vietnamese.

@@ -82,6 +82,12 @@ func (a *app) cmdRun(args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := store.QuickCheck(a.ctx); err != nil {
+		if errors.Is(err, db.ErrCorrupt) {
+			return configError{damaged(o.dataDir, err)}
+		}
+		return err
+	}
 	loc, err := planLocation(a.ctx, store)
 	if err != nil {
 		return err
