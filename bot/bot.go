@@ -51,6 +51,9 @@ type Config struct {
 	// DownloadTimeout bounds a whole download attempt, however steadily it
 	// trickles (default 15 min); a chat's queue waits for it, others do not.
 	DownloadTimeout time.Duration
+	// Retention is how long handled updates and sent messages are kept
+	// (default 90 days); the audit log and reports are kept for ever.
+	Retention time.Duration
 	// RateLimit bounds how fast a head, member or stranger may send updates.
 	RateLimit RateLimit
 	// ManualTick keeps Run from starting the per-minute planner trigger:
@@ -94,6 +97,7 @@ type Bot struct {
 	ticks     tickRecord
 	jump      clockWatch
 	monotonic func() time.Time
+	prunedOn  string // local date of the last prune; the ticker's goroutine only
 }
 
 // lastCall remembers the last successful Telegram call, for /healthz.

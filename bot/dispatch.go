@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,6 +172,12 @@ func (b *Bot) finish(ctx context.Context, updateID int64, r *Request, failure st
 		if r != nil {
 			if err := r.flush(tx); err != nil {
 				return err
+			}
+			// An invite token is used up now; it stays in no stored update.
+			if r.Ev.Command == "start" {
+				if err := tx.ForgetSecret(updateID, strings.TrimSpace(r.Ev.Args)); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.FinishUpdate(updateID, failure)

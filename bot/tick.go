@@ -46,6 +46,9 @@ func (b *Bot) tickAndLog(ctx context.Context) {
 		return
 	}
 	err := b.Tick(ctx)
+	if err == nil {
+		err = b.pruneDaily(ctx)
+	}
 	if ctx.Err() != nil {
 		return
 	}
@@ -86,6 +89,37 @@ func (b *Bot) clockJumped(ctx context.Context) bool {
 	b.noteOffice(ctx, fmt.Sprintf("clockjump:%d:%d", lastWall.Unix(), wall.Unix()), "office.clock_jump",
 		formatDateTime(lastWall, b.loc), formatDateTime(wall, b.loc))
 	return true
+}
+
+// defaultRetention is how long handled updates and sent messages are kept.
+const defaultRetention = 90 * 24 * time.Hour
+
+// pruneDaily removes, once a day, handled updates and sent messages older
+// than the retention period (db/retention.go says why).
+func (b *Bot) pruneDaily(ctx context.Context) error {
+	now := b.store.Now()
+	today := now.In(b.loc).Format(time.DateOnly)
+	if b.prunedOn == today {
+		return nil
+	}
+	keep := b.cfg.Retention
+	if keep <= 0 {
+		keep = defaultRetention
+	}
+	var p db.Pruned
+	err := b.store.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		p, err = tx.Prune(now.Add(-keep))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	b.prunedOn = today
+	if p.Updates+p.Outbox > 0 {
+		b.log.Info("pruned past the retention period", "updates", p.Updates, "messages", p.Outbox, "retention", keep)
+	}
+	return nil
 }
 
 // clockWatch is the wall and monotonic time of the last tick.

@@ -46,6 +46,7 @@ type runOptions struct {
 	workers    int
 	httpAddr   string
 	maxFileMB  int
+	retention  int
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -58,11 +59,15 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
 	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; raise it with a local Bot API server)")
+	fs.IntVar(&o.retention, "retention-days", 90, "days handled updates and sent messages are kept before they are pruned (reports and the audit log are kept for ever)")
 	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	o.dataDir = *dataDir
+	if o.retention < 1 {
+		return usagef("--retention-days must be at least 1")
+	}
 	token := a.getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
 		fmt.Fprint(a.stderr, noToken)
@@ -95,6 +100,7 @@ func (a *app) cmdRun(args []string) error {
 	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
 		Location: loc, Log: log, Workers: o.workers,
+		Retention: time.Duration(o.retention) * 24 * time.Hour,
 	}
 	if o.maxFileMB > 0 {
 		cfg.MaxFileSize = int64(o.maxFileMB) << 20
