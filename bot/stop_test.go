@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
 )
 
 // restart stops the running bot as SIGTERM does and starts a new one on the
@@ -14,6 +15,10 @@ func (h *harness) restart() {
 	h.t.Helper()
 	h.cancel()
 	<-h.done
+	// As "reportbot run" does once it holds the data folder's lock.
+	if err := h.bot.cfg.Store.Tx(context.Background(), func(tx *db.Tx) error { return tx.ReleaseOutboxClaims() }); err != nil {
+		h.t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := New(ctx, h.bot.cfg)
 	if err != nil {

@@ -93,6 +93,11 @@ func (a *app) cmdRun(args []string) error {
 		}
 		return err
 	}
+	// The lock makes this the only process on the folder, so the outbox
+	// messages a killed one had claimed may be sent at once.
+	if err := store.Tx(a.ctx, func(tx *db.Tx) error { return tx.ReleaseOutboxClaims() }); err != nil {
+		return err
+	}
 	loc, err := planLocation(a.ctx, store)
 	if err != nil {
 		return err
