@@ -45,6 +45,11 @@ type Config struct {
 	// MaxFileSize is the largest file a member may submit (default 20 MB, the
 	// public Bot API's download limit; a local Bot API server allows more).
 	MaxFileSize int64
+	// LocalFiles is where the working directory of a local Bot API server
+	// run with --local (LocalServerDir on its machine, default
+	// /var/lib/telegram-bot-api) is mounted here; empty reads the paths its
+	// getFile names as they are (localfiles.go).
+	LocalFiles, LocalServerDir string
 	// DownloadStall gives up a file download that received nothing for this
 	// long (default 60s); it is retried like any failed download.
 	DownloadStall time.Duration

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -285,23 +284,15 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	watchdog := time.AfterFunc(stall, cancel)
 	defer watchdog.Stop()
 
-	// The link carries the bot token: it goes to the request and nowhere else.
-	req, err := http.NewRequestWithContext(dctx, http.MethodGet, b.tg.FileDownloadLink(tf), nil)
+	src, err := b.openFile(dctx, tf)
 	if err != nil {
-		return nil, &fileProblem{code: "download", name: name, err: errors.New("bad download link")}
+		return nil, &fileProblem{code: "download", name: name, err: err}
 	}
-	resp, err := b.http.Do(req)
-	if err != nil {
-		return nil, &fileProblem{code: "download", name: name, err: withoutURL(err, b.cfg.Token)}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("status %d", resp.StatusCode)}
-	}
+	defer src.Close()
 	limit := b.maxFileSize()
 	h := sha256.New()
 	head := &prefixWriter{max: sniffLen}
-	body := &progressReader{r: io.LimitReader(resp.Body, limit+1), onRead: func() { watchdog.Reset(stall) }}
+	body := &progressReader{r: io.LimitReader(src, limit+1), onRead: func() { watchdog.Reset(stall) }}
 	n, err := io.Copy(io.MultiWriter(out, h, head), body)
 	if err != nil {
 		if isWriteErr(err) {

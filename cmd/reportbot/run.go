@@ -47,6 +47,8 @@ type runOptions struct {
 	httpAddr   string
 	maxFileMB  int
 	retention  int
+	localFiles string
+	localDir   string
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -58,7 +60,9 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.logFormat, "log-format", envOr(a.getenv, "REPORTBOT_LOG_FORMAT", "text"), "text or json")
 	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
-	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; raise it with a local Bot API server)")
+	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; up to 2000 with a local Bot API server in --local mode)")
+	fs.StringVar(&o.localFiles, "local-files", a.getenv("REPORTBOT_LOCAL_FILES"), "with a local Bot API server run with --local: where its working directory is mounted here; empty reads the paths it names as they are (same machine) (env REPORTBOT_LOCAL_FILES)")
+	fs.StringVar(&o.localDir, "local-server-dir", a.getenv("REPORTBOT_LOCAL_SERVER_DIR"), "the local Bot API server's own working directory (its --dir; default /var/lib/telegram-bot-api), which --local-files mounts (env REPORTBOT_LOCAL_SERVER_DIR)")
 	fs.IntVar(&o.retention, "retention-days", 90, "days handled updates and sent messages are kept before they are pruned (reports and the audit log are kept for ever)")
 	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	if _, err := parse(fs, args); err != nil {
@@ -105,7 +109,8 @@ func (a *app) cmdRun(args []string) error {
 	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
 		Location: loc, Log: log, Workers: o.workers,
-		Retention: time.Duration(o.retention) * 24 * time.Hour,
+		Retention:  time.Duration(o.retention) * 24 * time.Hour,
+		LocalFiles: o.localFiles, LocalServerDir: o.localDir,
 	}
 	if o.maxFileMB > 0 {
 		cfg.MaxFileSize = int64(o.maxFileMB) << 20
