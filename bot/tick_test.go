@@ -2,11 +2,15 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/ops"
 )
 
 // TestClockJumpHoldsTheTickBackAndTellsTheOffice moves the wall clock three
@@ -70,4 +74,45 @@ func clockNotes(t *testing.T, s *db.Store) int {
 		t.Fatal(err)
 	}
 	return len(rows)
+}
+
+// TestHealthTurnsUnhealthyWhenTicksFail breaks what the planner reads and
+// expects /healthz to say so, and to recover with the next good tick.
+func TestHealthTurnsUnhealthyWhenTicksFail(t *testing.T) {
+	h := newHarness(t, at(2026, 6, 3, 9, 0))
+	h.importPlan()
+	ctx := context.Background()
+	srv := httptest.NewServer(ops.Handler(h.bot, ops.DefaultLimits))
+	defer srv.Close()
+	health := func() (int, ops.Report) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var rep ops.Report
+		json.NewDecoder(resp.Body).Decode(&rep)
+		return resp.StatusCode, rep
+	}
+	h.bot.tickAndLog(ctx)
+	if code, rep := health(); code != http.StatusOK || !strings.Contains(rep.Planner, "last successful tick") {
+		t.Fatalf("after a good tick: %d %+v", code, rep)
+	}
+	setPolicy := func(v string) {
+		if err := h.store.Tx(ctx, func(tx *db.Tx) error { return tx.SetSetting("policy", v) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good, _ := h.store.Read(ctx).Setting("policy")
+	setPolicy("{broken")
+	h.bot.tickAndLog(ctx)
+	if code, rep := health(); code != http.StatusServiceUnavailable || !strings.Contains(rep.Planner, "1 planner ticks failed") {
+		t.Fatalf("after a failed tick: %d %+v", code, rep)
+	}
+	setPolicy(good)
+	h.bot.tickAndLog(ctx)
+	if code, rep := health(); code != http.StatusOK {
+		t.Fatalf("after recovering: %d %+v", code, rep)
+	}
 }
