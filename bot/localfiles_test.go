@@ -69,7 +69,7 @@ func TestLocalServerFileOf1GBStreamsWithFlatMemory(t *testing.T) {
 	f.waitTextWithin(f.head.ID, "Số tiếp nhận: 1/2026", 2*time.Minute)
 	peak := procStatus(t, "VmHWM")
 	t.Logf("resident memory %d MB before, peak %d MB while storing 1 GB", base>>20, peak>>20)
-	if grew := peak - base; grew >= 16<<20 {
+	if grew := peak - base; grew >= 16<<20 && !raceEnabled {
 		t.Errorf("resident memory grew by %d MB storing a 1 GB file, want < 16 MB", grew>>20)
 	}
 	subs := f.submissions(f.item)
