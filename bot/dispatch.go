@@ -59,8 +59,9 @@ func (d *dispatcher) take(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	// At most 16 of any chat: a flooding chat cannot fill the read and keep
-	// the others waiting; its queue asks for more when it runs dry.
-	ups, err := d.b.store.Read(ctx).FairPendingUpdates(16, 256)
+	// the others waiting; its queue asks for more when it runs dry. The
+	// updates already queued come back too, so read past them.
+	ups, err := d.b.store.Read(ctx).FairPendingUpdates(16, 256+len(d.taken))
 	if err != nil {
 		return err
 	}
