@@ -102,7 +102,6 @@ type Bot struct {
 	ticks     tickRecord
 	jump      clockWatch
 	monotonic func() time.Time
-	prunedOn  string // local date of the last prune; the ticker's goroutine only
 }
 
 // lastCall remembers the last successful Telegram call, for /healthz.

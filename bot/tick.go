@@ -99,7 +99,10 @@ const defaultRetention = 90 * 24 * time.Hour
 func (b *Bot) pruneDaily(ctx context.Context) error {
 	now := b.store.Now()
 	today := now.In(b.loc).Format(time.DateOnly)
-	if b.prunedOn == today {
+	b.ticks.mu.Lock()
+	done := b.ticks.prunedOn == today
+	b.ticks.mu.Unlock()
+	if done {
 		return nil
 	}
 	keep := b.cfg.Retention
@@ -115,7 +118,9 @@ func (b *Bot) pruneDaily(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.prunedOn = today
+	b.ticks.mu.Lock()
+	b.ticks.prunedOn = today
+	b.ticks.mu.Unlock()
 	if p.Updates+p.Outbox > 0 {
 		b.log.Info("pruned past the retention period", "updates", p.Updates, "messages", p.Outbox, "retention", keep)
 	}
@@ -150,6 +155,7 @@ type tickRecord struct {
 	lastOK   time.Time
 	failures int
 	lastErr  string
+	prunedOn string // local date of the last prune
 }
 
 func (r *tickRecord) record(err error) {
