@@ -149,7 +149,8 @@ func (b *Bot) noteOffice(ctx context.Context, key, textKey string, args ...any) 
 	}
 }
 
-// tickRecord is the outcome of the planner's ticks, for /healthz.
+// tickRecord is the outcome of the planner's ticks, for /healthz, and the
+// day of the last prune.
 type tickRecord struct {
 	mu       sync.Mutex
 	lastOK   time.Time
