@@ -45,9 +45,20 @@ type Config struct {
 	// MaxFileSize is the largest file a member may submit (default 20 MB, the
 	// public Bot API's download limit; a local Bot API server allows more).
 	MaxFileSize int64
+	// LocalFiles is where the working directory of a local Bot API server
+	// run with --local (LocalServerDir on its machine, default
+	// /var/lib/telegram-bot-api) is mounted here; empty reads the paths its
+	// getFile names as they are (localfiles.go).
+	LocalFiles, LocalServerDir string
 	// DownloadStall gives up a file download that received nothing for this
 	// long (default 60s); it is retried like any failed download.
 	DownloadStall time.Duration
+	// DownloadTimeout bounds a whole download attempt, however steadily it
+	// trickles (default 15 min); a chat's queue waits for it, others do not.
+	DownloadTimeout time.Duration
+	// Retention is how long handled updates and sent messages are kept
+	// (default 90 days); the audit log and reports are kept for ever.
+	Retention time.Duration
 	// RateLimit bounds how fast a head, member or stranger may send updates.
 	RateLimit RateLimit
 	// ManualTick keeps Run from starting the per-minute planner trigger:
@@ -82,6 +93,11 @@ type Bot struct {
 	// updatesHandled and downloadFailures feed /metrics.
 	updatesHandled   atomic.Int64
 	downloadFailures atomic.Int64
+	// ticks and jump watch the planner's trigger (tick.go); monotonic is
+	// the clock a wall-clock jump does not move (tests replace it).
+	ticks     tickRecord
+	jump      clockWatch
+	monotonic func() time.Time
 }
 
 // lastCall remembers the last successful Telegram call, for /healthz.
@@ -134,12 +150,13 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		cfg.InviteTTL = 7 * 24 * time.Hour
 	}
 	b := &Bot{
-		cfg:   cfg,
-		store: cfg.Store,
-		log:   cfg.Log,
-		loc:   cfg.Location,
-		http:  cfg.HTTPClient,
-		wake:  make(chan struct{}, 1),
+		cfg:       cfg,
+		store:     cfg.Store,
+		log:       cfg.Log,
+		loc:       cfg.Location,
+		http:      cfg.HTTPClient,
+		wake:      make(chan struct{}, 1),
+		monotonic: time.Now,
 	}
 	offset, err := b.store.Read(ctx).MaxUpdateID()
 	if err != nil {
@@ -202,13 +219,9 @@ func redact(s, token string) string {
 // handles stored updates), handles updates and drains the outbox until ctx
 // ends. It returns after in-flight work has finished.
 func (b *Bot) Run(ctx context.Context, polling bool) error {
-	// A crash between moving a received file into place and committing its
-	// row leaves a file nobody knows; remove such files before anything new.
-	if n, err := b.SweepOrphans(ctx); err != nil {
-		b.log.Error("sweep orphan files", "err", err)
-	} else if n > 0 {
-		b.log.Info("removed files left by an interrupted submission", "files", n)
-	}
+	// Files the database does not know (a crash mid-submission, an older
+	// database restored) go to quarantine before anything new arrives.
+	b.quarantineAtStart(ctx)
 	b.setDefaultCommands(ctx)
 	var wg sync.WaitGroup
 	if polling {

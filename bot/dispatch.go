@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,16 +15,15 @@ import (
 	"github.com/reportbot/reportbot/db"
 )
 
-// dispatchLoop handles stored updates until ctx ends. Updates stored before a
-// crash are handled after the restart, because they are still pending.
+// dispatchLoop handles stored updates until ctx ends, and returns once the
+// handlers it started have finished. Updates stored before a crash are
+// handled after the restart, because they are still pending.
 func (b *Bot) dispatchLoop(ctx context.Context) {
+	d := &dispatcher{b: b, sem: make(chan struct{}, b.cfg.Workers), queues: map[int64]*chatQueue{}, taken: map[int64]bool{}}
+	defer d.wg.Wait()
 	for {
-		n, err := b.DispatchPending(ctx)
-		if err != nil && ctx.Err() == nil {
+		if err := d.take(ctx); err != nil && ctx.Err() == nil {
 			b.log.Error("dispatch", "err", err)
-		}
-		if n > 0 && err == nil {
-			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -35,41 +35,79 @@ func (b *Bot) dispatchLoop(ctx context.Context) {
 	}
 }
 
-// DispatchPending handles one round of stored updates and returns how many.
-// Updates of one chat are handled in order, one at a time; different chats
-// run in parallel on cfg.Workers goroutines. A round takes at most 16 updates
-// of any chat, so a flooding chat delays others by one short round at most.
-func (b *Bot) DispatchPending(ctx context.Context) (int, error) {
-	ups, err := b.store.Read(ctx).FairPendingUpdates(16, 256)
-	if err != nil || len(ups) == 0 {
-		return 0, err
+// dispatcher gives each chat its own queue: one chat's updates are handled
+// in order, one at a time, while other chats go on at once, so a head whose
+// upload trickles in holds up nobody else. At most cfg.Workers handlers run
+// together.
+type dispatcher struct {
+	b   *Bot
+	sem chan struct{}
+	wg  sync.WaitGroup
+
+	mu     sync.Mutex
+	queues map[int64]*chatQueue // chats with a running queue
+	taken  map[int64]bool       // update ids queued and not yet handled
+}
+
+// chatQueue is one chat's updates waiting for its goroutine.
+type chatQueue struct{ ups []db.InboundUpdate }
+
+// take reads pending updates and queues those not queued yet. It reads with
+// d.mu held, so an update a queue finishes meanwhile cannot be read as
+// pending after it has left taken, and so is never handled twice.
+func (d *dispatcher) take(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// At most 16 of any chat: a flooding chat cannot fill the read and keep
+	// the others waiting; its queue asks for more when it runs dry. The
+	// updates already queued come back too, so read past them.
+	ups, err := d.b.store.Read(ctx).FairPendingUpdates(16, 256+len(d.taken))
+	if err != nil {
+		return err
 	}
-	var chats []int64
-	byChat := map[int64][]db.InboundUpdate{}
 	for _, u := range ups {
-		if _, ok := byChat[u.ChatID]; !ok {
-			chats = append(chats, u.ChatID)
+		if d.taken[u.ID] {
+			continue
 		}
-		byChat[u.ChatID] = append(byChat[u.ChatID], u)
+		d.taken[u.ID] = true
+		q := d.queues[u.ChatID]
+		if q == nil {
+			q = &chatQueue{}
+			d.queues[u.ChatID] = q
+			d.wg.Add(1)
+			go d.run(ctx, u.ChatID, q)
+		}
+		q.ups = append(q.ups, u)
 	}
-	sem := make(chan struct{}, b.cfg.Workers)
-	var wg sync.WaitGroup
-	for _, chat := range chats {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(list []db.InboundUpdate) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			for _, u := range list {
-				if ctx.Err() != nil {
-					return
-				}
-				b.handleStored(ctx, u)
-			}
-		}(byChat[chat])
+	return nil
+}
+
+// run handles a chat's queue until it is empty or ctx ends.
+func (d *dispatcher) run(ctx context.Context, chat int64, q *chatQueue) {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		if len(q.ups) == 0 || ctx.Err() != nil {
+			delete(d.queues, chat)
+			d.mu.Unlock()
+			// The chat may have more pending than the last read took.
+			d.b.wakeDispatcher()
+			return
+		}
+		u := q.ups[0]
+		q.ups = q.ups[1:]
+		d.mu.Unlock()
+		select {
+		case d.sem <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		d.b.handleStored(ctx, u)
+		<-d.sem
+		d.mu.Lock()
+		delete(d.taken, u.ID)
+		d.mu.Unlock()
 	}
-	wg.Wait()
-	return len(ups), ctx.Err()
 }
 
 // handleStored handles one update and marks it done together with the
@@ -95,6 +133,13 @@ func (b *Bot) handleStored(ctx context.Context, u db.InboundUpdate) {
 		return
 	}
 	failure := b.runHandler(r)
+	if failure != "" && ctx.Err() != nil {
+		// A stop interrupted the handler (a download, a transaction): its
+		// replies are dropped and the update stays pending, so the restart
+		// handles it in full and no report is lost.
+		b.log.Info("update left pending for the restart", "update_id", u.ID)
+		return
+	}
 	b.finish(ctx, u.ID, r, failure)
 	if r.answerCallback && ev.CallbackID != "" {
 		b.answerCallback(ctx, ev.CallbackID, r.callbackText)
@@ -128,6 +173,12 @@ func (b *Bot) finish(ctx context.Context, updateID int64, r *Request, failure st
 		if r != nil {
 			if err := r.flush(tx); err != nil {
 				return err
+			}
+			// An invite token is used up now; it stays in no stored update.
+			if r.Ev.Command == "start" {
+				if err := tx.ForgetSecret(updateID, strings.TrimSpace(r.Ev.Args)); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.FinishUpdate(updateID, failure)

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -26,8 +24,9 @@ import (
 // Received files live under DataDir/files/<unit>/<period>/<receipt>-<name>.
 // A download is written to DataDir/files/.incoming first and renamed into
 // place inside the transaction that records it, so a row never lacks its
-// file; a file without a row (a crash between rename and commit) is removed
-// by SweepOrphans at start-up.
+// file; a file without a row (a crash between rename and commit, or an
+// older database restored) is moved to quarantine at start-up, never
+// deleted (quarantine.go).
 const (
 	filesDir    = "files"
 	incomingDir = ".incoming"
@@ -36,6 +35,8 @@ const (
 	publicAPIFileLimit = 20 << 20
 	// defaultDownloadStall gives up a download that stopped sending.
 	defaultDownloadStall = 60 * time.Second
+	// defaultDownloadTimeout gives up a download that trickles too slowly.
+	defaultDownloadTimeout = 15 * time.Minute
 	// downloadAttempts is how often a failed download is tried in all.
 	downloadAttempts = 3
 )
@@ -274,28 +275,24 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if stall <= 0 {
 		stall = defaultDownloadStall
 	}
-	dctx, cancel := context.WithCancel(ctx)
+	limitTime := b.cfg.DownloadTimeout
+	if limitTime <= 0 {
+		limitTime = defaultDownloadTimeout
+	}
+	dctx, cancel := context.WithTimeout(ctx, limitTime)
 	defer cancel()
 	watchdog := time.AfterFunc(stall, cancel)
 	defer watchdog.Stop()
 
-	// The link carries the bot token: it goes to the request and nowhere else.
-	req, err := http.NewRequestWithContext(dctx, http.MethodGet, b.tg.FileDownloadLink(tf), nil)
+	src, err := b.openFile(dctx, tf)
 	if err != nil {
-		return nil, &fileProblem{code: "download", name: name, err: errors.New("bad download link")}
+		return nil, &fileProblem{code: "download", name: name, err: err}
 	}
-	resp, err := b.http.Do(req)
-	if err != nil {
-		return nil, &fileProblem{code: "download", name: name, err: withoutURL(err, b.cfg.Token)}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("status %d", resp.StatusCode)}
-	}
+	defer src.Close()
 	limit := b.maxFileSize()
 	h := sha256.New()
 	head := &prefixWriter{max: sniffLen}
-	body := &progressReader{r: io.LimitReader(resp.Body, limit+1), onRead: func() { watchdog.Reset(stall) }}
+	body := &progressReader{r: io.LimitReader(src, limit+1), onRead: func() { watchdog.Reset(stall) }}
 	n, err := io.Copy(io.MultiWriter(out, h, head), body)
 	if err != nil {
 		if isWriteErr(err) {
@@ -425,43 +422,6 @@ func (b *Bot) placeFile(d *download, rel string) error {
 		df.Close()
 	}
 	return nil
-}
-
-// SweepOrphans removes files under the files folder that no submission
-// records, and any download left half-way, which a crash can leave behind.
-// Call it at start-up, before Run. It returns how many files it removed.
-func (b *Bot) SweepOrphans(ctx context.Context) (int, error) {
-	known, err := b.store.Read(ctx).StoredPaths()
-	if err != nil {
-		return 0, fmt.Errorf("sweep orphan files: %w", err)
-	}
-	root := filepath.Join(b.cfg.DataDir, filesDir)
-	removed := 0
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		rel, err := filepath.Rel(b.cfg.DataDir, p)
-		if err != nil {
-			return err
-		}
-		if known[filepath.ToSlash(rel)] {
-			return nil
-		}
-		if err := os.Remove(p); err != nil {
-			return err
-		}
-		removed++
-		b.log.Info("removed orphan file", "path", rel)
-		return nil
-	})
-	return removed, err
 }
 
 // humanSize writes a size the way people read it: "1,2 MB" in Vietnamese.

@@ -110,7 +110,7 @@ func (b *Bot) cmdInvite(r *Request) error {
 	if unit.ID != 0 {
 		who += " — " + unit.Code + " " + unitName(unit, r.Lang)
 	}
-	r.Reply(r.T("manage.invite_made", who, formatDateTime(inv.ExpiresAt, b.loc), b.DeepLink(token)))
+	r.ReplyWith(db.OutMessage{Text: r.T("manage.invite_made", who, formatDateTime(inv.ExpiresAt, b.loc), b.DeepLink(token)), Sensitive: true})
 	return nil
 }
 

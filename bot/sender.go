@@ -3,6 +3,7 @@ package bot
 import (
 	"container/heap"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -137,6 +138,9 @@ type Sender struct {
 
 	sent, tooMany, retries, failures atomic.Int64
 
+	// owner names this sender's claims on outbox messages (ClaimOutbox).
+	owner string
+
 	// crashAfterAccept, set by tests, runs when Telegram has accepted a
 	// message; true makes the sender stop before recording it, as a crash
 	// would.
@@ -157,6 +161,7 @@ func NewSender(store *db.Store, api SendAPI, cfg SenderConfig, log *slog.Logger)
 		pacer:  cfg.Pacer,
 		kick:   make(chan struct{}, 1),
 		limits: newPaceLimits(cfg.GlobalPerSecond, cfg.PerChatPerSecond, cfg.GroupPerMinute),
+		owner:  rand.Text(),
 	}
 }
 
@@ -251,6 +256,9 @@ func (s *Sender) Drain(ctx context.Context) (sent int, err error) {
 // sendBatch is how many due messages a pass reads at once. It reads more
 // when fewer than half remain, so workers do not idle between batches.
 const sendBatch = 512
+
+// outboxLease is how long a sender's claim on a message lasts unless renewed.
+const outboxLease = 10 * time.Minute
 
 // pass sends the messages due when it reads them, with the configured
 // number of workers, and returns when none is left that it may send.
@@ -392,11 +400,12 @@ func (p *sendPass) refill() {
 	// past them for a full batch of new ones.
 	limit := p.queued + p.parked + sendBatch
 	p.mu.Unlock()
-	r := p.s.store.Read(p.ctx)
-	rows, err := r.PendingOutbox(p.s.store.Now(), limit)
+	// Claimed, so a second sender on the database cannot send them too; the
+	// rows the pass holds are read again, which renews their claims.
+	rows, err := p.s.store.ClaimOutbox(p.ctx, p.s.owner, p.s.store.Now(), limit, outboxLease)
 	var retrying map[int64]int64
 	if err == nil {
-		retrying, err = r.RetryingChats()
+		retrying, err = p.s.store.Read(p.ctx).RetryingChats()
 	}
 	p.mu.Lock()
 	p.fetching = false

@@ -67,6 +67,10 @@ func newSendFixture(t *testing.T, cfg SenderConfig, opts ...telegramtest.Option)
 // process would.
 func (f *sendFixture) newSender(cfg SenderConfig) *Sender {
 	cfg.Pacer = f.pacer
+	// A restarted process holds the data folder's lock and frees the claims.
+	if err := f.store.Tx(context.Background(), func(tx *db.Tx) error { return tx.ReleaseOutboxClaims() }); err != nil {
+		f.t.Fatal(err)
+	}
 	return NewSender(f.store, f.api, cfg, slog.New(slog.NewTextHandler(sendTestLogOut(), &slog.HandlerOptions{Level: slog.LevelDebug})))
 }
 

@@ -672,25 +672,6 @@ func TestPendingAndHistoryShowOwnUnit(t *testing.T) {
 	f.waitText(other.ID, "chưa nộp báo cáo nào")
 }
 
-func TestSweepOrphansRemovesFilesWithoutARow(t *testing.T) {
-	f := newSubFixture(t)
-	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("x")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	orphan := filepath.Join(f.bot.cfg.DataDir, filesDir, "TCBC", "2026-H1", "2026-0099-mo-coi.pdf")
-	half := filepath.Join(f.bot.cfg.DataDir, filesDir, incomingDir, "dl-123")
-	for _, p := range []string{orphan, half} {
-		os.MkdirAll(filepath.Dir(p), 0o750)
-		os.WriteFile(p, []byte("x"), 0o600)
-	}
-	n, err := f.bot.SweepOrphans(context.Background())
-	if err != nil || n != 2 {
-		t.Fatalf("swept %d, %v; want 2", n, err)
-	}
-	if got := f.storedFiles(); len(got) != 1 {
-		t.Errorf("left %v, want the recorded file only", got)
-	}
-}
-
 func TestSafeName(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"Báo cáo 6 tháng.pdf", "Báo cáo 6 tháng.pdf"},

@@ -200,6 +200,8 @@ var textsEN = map[string]string{
 	"summary.late_count": "; late: %d units",
 	"summary.extended":   "; %d units have an extension",
 	"summary.thanks":     ". Thank you all!",
+	"office.clock_jump":  "⚠️ The server's clock jumped (from %s to %s). This minute's reminder round was held back so that nothing is marked skipped or reported overdue by mistake; reminders are re-planned from the database. Please check the server's time synchronisation.",
+	"office.quarantine":  "⚠️ At start-up the bot found %d report files the database does not know (usually after an older backup was restored). They were not deleted but moved to the quarantine folder %s on the server; please have an administrator check them and, if needed, ask the units to send those reports again.",
 	"office.unreachable": "⚠️ %s has blocked the bot and gets no reminders. The bot will reach them again once they write to it; please contact them directly.",
 
 	"console.not_allowed":       "This button is only for the Department Office and administrators.",

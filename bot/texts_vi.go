@@ -206,6 +206,8 @@ var textsVI = map[string]string{
 	"summary.late_count": "; trễ: %d đơn vị",
 	"summary.extended":   "; %d đơn vị được gia hạn",
 	"summary.thanks":     ". Cảm ơn các đơn vị!",
+	"office.clock_jump":  "⚠️ Đồng hồ của máy chủ vừa thay đổi đột ngột (từ %s sang %s). Lượt nhắc việc của phút này đã tạm dừng để không đánh dấu bỏ qua hay gửi nhầm thông báo quá hạn; lịch nhắc được lập lại từ cơ sở dữ liệu. Đề nghị kiểm tra việc đồng bộ thời gian của máy chủ.",
+	"office.quarantine":  "⚠️ Khi khởi động, bot tìm thấy %d tệp báo cáo không có trong cơ sở dữ liệu (thường do khôi phục một bản sao lưu cũ). Các tệp này không bị xoá mà được chuyển vào thư mục cách ly %s trên máy chủ; đề nghị quản trị viên đối chiếu và, nếu cần, đề nghị đơn vị gửi lại báo cáo.",
 	"office.unreachable": "⚠️ %s đã chặn bot nên không nhận được nhắc nhở. Bot sẽ gửi lại khi người này nhắn tin cho bot; đề nghị Văn phòng liên hệ trực tiếp.",
 
 	// The Office's console.

@@ -3,8 +3,10 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 )
 
 // Backup writes a consistent copy of the live database to dest with VACUUM
@@ -20,6 +22,36 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if err := CheckIntegrity(ctx, dest); err != nil {
 		os.Remove(dest)
 		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
+// ErrCorrupt marks a database whose file is damaged.
+var ErrCorrupt = errors.New("the database file is damaged")
+
+// QuickCheck runs PRAGMA quick_check on the live database: start-up refuses a
+// damaged file rather than handing reports to it.
+func (s *Store) QuickCheck(ctx context.Context) error {
+	rows, err := s.read.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return fmt.Errorf("quick check: %w", explain(err))
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("quick check: %w", explain(err))
+		}
+		if line != "ok" && len(problems) < 5 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("quick check: %w", explain(err))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w (PRAGMA quick_check: %s)", ErrCorrupt, strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -85,6 +85,8 @@ func explain(err error) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("the file is not a SQLite database (%w)", err)
+		case sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%w (%v)", ErrCorrupt, err)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 			return fmt.Errorf("the database cannot be written: check the file and folder permissions (%w)", err)
 		}

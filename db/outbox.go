@@ -44,16 +44,19 @@ type OutMessage struct {
 	FileName      string
 	CopyChatID    int64 // copy: the message to copy
 	CopyMessageID int
-	Purpose       Purpose // what the message is about; remembered with the sent message id
-	RefID         int64   // the record it is about (an assignment, a submission, …)
-	Status        OutStatus
-	Attempts      int
-	NotBefore     time.Time
-	ExpiresAt     time.Time // zero: never stale; else skipped, not sent, from then on
-	CreatedAt     time.Time
-	SentAt        time.Time
-	MessageID     int
-	Error         string
+	// Sensitive: the text carries a secret (an invite link) and is blanked
+	// once sent; it is not read back.
+	Sensitive bool
+	Purpose   Purpose // what the message is about; remembered with the sent message id
+	RefID     int64   // the record it is about (an assignment, a submission, …)
+	Status    OutStatus
+	Attempts  int
+	NotBefore time.Time
+	ExpiresAt time.Time // zero: never stale; else skipped, not sent, from then on
+	CreatedAt time.Time
+	SentAt    time.Time
+	MessageID int
+	Error     string
 }
 
 const outboxCols = `id, dedupe_key, chat_id, thread_id, COALESCE(member_id, 0), kind, text, parse_mode, markup, reply_to, file_path, file_name,
@@ -87,10 +90,10 @@ func (tx *Tx) Enqueue(m OutMessage) (id int64, created bool, err error) {
 		m.NotBefore = tx.now
 	}
 	res, err := tx.exec(`INSERT INTO outbox (dedupe_key, chat_id, thread_id, member_id, kind, text, parse_mode, markup, reply_to, file_path, file_name,
-		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at, expires_at, sensitive)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.Key, m.ChatID, m.ThreadID, nullID(m.MemberID), m.Kind, m.Text, m.ParseMode, m.Markup, m.ReplyTo, m.FilePath, m.FileName,
-		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix(), unix(m.ExpiresAt))
+		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix(), unix(m.ExpiresAt), m.Sensitive)
 	if err != nil {
 		return 0, false, fmt.Errorf("enqueue %s: %w", m.Key, err)
 	}
@@ -158,7 +161,8 @@ func (r *Reader) OutboxDepth() (n int, oldest time.Time, err error) {
 // MarkSent records that Telegram accepted a message, and remembers which
 // record the sent message was about so a reply to it can be understood.
 func (tx *Tx) MarkSent(m OutMessage, messageID int) error {
-	if _, err := tx.exec(`UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1, error = '' WHERE id = ?`,
+	if _, err := tx.exec(`UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1, error = '',
+		text = CASE WHEN sensitive = 1 THEN '' ELSE text END WHERE id = ?`,
 		tx.now.Unix(), messageID, m.ID); err != nil {
 		return err
 	}

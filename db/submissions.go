@@ -69,7 +69,10 @@ func (s Submission) Receipt() string { return fmt.Sprintf("%d/%d", s.ReceiptNo, 
 // files are named after it before the row exists.
 func (tx *Tx) NextReceiptNo(year int) (int, error) {
 	var n int
-	err := tx.queryRow(`SELECT COALESCE(MAX(receipt_no), 0) + 1 FROM submissions WHERE receipt_year = ?`, year).Scan(&n)
+	// Above the floor too (receipts.go): a restored older database must not
+	// hand out again a number a head was already told.
+	err := tx.queryRow(`SELECT MAX(COALESCE((SELECT MAX(receipt_no) FROM submissions WHERE receipt_year = ?), 0),
+		COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?), 0)) + 1`, year, receiptFloorKey(year)).Scan(&n)
 	return n, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,8 @@ func CSV(w io.Writer, r Report) error {
 				if !v.IsZero() {
 					rec[i] = v.In(loc).Format(dateTimeLayout)
 				}
+			case string:
+				rec[i] = cellText(v)
 			default:
 				rec[i] = fmt.Sprint(v)
 			}
@@ -46,4 +49,15 @@ func CSV(w io.Writer, r Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// cellText keeps a spreadsheet from reading a text cell as a formula: a unit
+// name or document number starting with = + - @, a tab or a carriage return
+// gets a leading apostrophe, which Excel and LibreOffice show as text
+// (OWASP's advice against CSV injection).
+func cellText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

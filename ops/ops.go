@@ -6,6 +6,7 @@ package ops
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -24,6 +25,15 @@ type Source interface {
 	// Counters are monotonic counts: updates handled, messages sent, 429s,
 	// submissions, download failures.
 	Counters() Counters
+	// PlannerTicks is how the per-minute planner ticks have gone.
+	PlannerTicks() Ticks
+}
+
+// Ticks is the planner's recent record.
+type Ticks struct {
+	LastOK    time.Time // the last tick that succeeded; zero before the first
+	Failures  int       // ticks failed in a row since
+	LastError string    // why the last one failed
 }
 
 // Counters are the running totals the bot keeps.
@@ -42,10 +52,13 @@ type Limits struct {
 	TelegramSilence time.Duration
 	// OutboxStuck: the oldest waiting message is older than this.
 	OutboxStuck time.Duration
+	// PlannerSilence: the planner ticks every minute; no successful tick for
+	// this long means it is stuck even if no tick reported a failure.
+	PlannerSilence time.Duration
 }
 
 // DefaultLimits fit long polling with a 50 s poll.
-var DefaultLimits = Limits{TelegramSilence: 5 * time.Minute, OutboxStuck: 15 * time.Minute}
+var DefaultLimits = Limits{TelegramSilence: 5 * time.Minute, OutboxStuck: 15 * time.Minute, PlannerSilence: 10 * time.Minute}
 
 // Handler serves /healthz and /metrics.
 func Handler(src Source, lim Limits) http.Handler {
@@ -89,10 +102,12 @@ type Report struct {
 	Database string `json:"database"`
 	Telegram string `json:"telegram"`
 	Outbox   string `json:"outbox"`
+	// Planner names the last successful planner tick, or why it fails.
+	Planner string `json:"planner"`
 }
 
 func check(ctx context.Context, src Source, lim Limits) Report {
-	rep := Report{OK: true, Database: "ok", Telegram: "ok", Outbox: "ok"}
+	rep := Report{OK: true, Database: "ok", Telegram: "ok", Outbox: "ok", Planner: "no tick yet"}
 	fail := func(field *string, msg string) {
 		rep.OK = false
 		*field = msg
@@ -108,5 +123,24 @@ func check(ctx context.Context, src Source, lim Limits) Report {
 	} else if n > 0 && age > lim.OutboxStuck {
 		fail(&rep.Outbox, "outbox stuck: oldest message waiting "+age.Round(time.Second).String())
 	}
+	ticks := src.PlannerTicks()
+	if !ticks.LastOK.IsZero() {
+		rep.Planner = "last successful tick " + ticks.LastOK.UTC().Format(time.RFC3339)
+	}
+	switch {
+	case ticks.Failures > 0:
+		fail(&rep.Planner, fmt.Sprintf("%d planner ticks failed in a row (last success %s): %s",
+			ticks.Failures, since(ticks.LastOK), ticks.LastError))
+	case !ticks.LastOK.IsZero() && time.Since(ticks.LastOK) > lim.PlannerSilence:
+		fail(&rep.Planner, "no successful planner tick since "+since(ticks.LastOK))
+	}
 	return rep
+}
+
+// since writes a time for the report, "never" for the zero time.
+func since(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
 }

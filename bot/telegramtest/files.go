@@ -21,6 +21,8 @@ type storedFile struct {
 	name string
 	mime string
 	data []byte
+	// localPath is where the file lies on the server's disk in --local mode.
+	localPath string
 	// sizes is the set of photo sizes this file is the largest of, so a photo
 	// re-sent by file_id shows the same sizes.
 	sizes []models.PhotoSize
@@ -132,6 +134,9 @@ func getFile(s *Server, _ context.Context, p *params) (any, error) {
 	f, ok := s.st.files[p.str("file_id")]
 	if !ok {
 		return nil, badRequest("invalid file_id")
+	}
+	if s.localDir != "" {
+		return s.localFileLocked(f)
 	}
 	if f.file.FileSize > maxDownload {
 		return nil, badRequest("file is too big")

@@ -48,6 +48,8 @@ type Server struct {
 	now     func() time.Time
 	retry   WebhookRetry
 	hookCli *http.Client
+	// localDir is the working directory of --local mode (local.go); guarded by mu.
+	localDir string
 
 	ln   net.Listener
 	http *http.Server

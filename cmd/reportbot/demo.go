@@ -27,6 +27,11 @@ func (a *app) cmdDemo(args []string) error {
 		}
 	}
 	dir, _ = filepath.Abs(dir)
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	start := time.Now()
 	if err := demo.Run(a.ctx, demo.Options{Out: a.stdout, Dir: dir, Lang: *lang}); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // a minimal container has no zoneinfo; Asia/Ho_Chi_Minh must still load
 
+	"github.com/reportbot/reportbot/backup"
 	"github.com/reportbot/reportbot/db"
 )
 
@@ -63,7 +64,9 @@ Usage:
   reportbot invite UNIT [--role head|member|office]
   reportbot invite --role office|admin|director
                                         print a one-time invite link
-  reportbot backup FILE                 consistent copy of the database, checked
+  reportbot backup FILE                 consistent copy of the database, checked, and
+                                        the report files copied beside it
+  reportbot restore FILE                put a backup back (the bot stopped); keeps every file
   reportbot calendar [YEAR]             days off and make-up working days of a year
   reportbot export [--period KEY] --out FILE.xlsx|FILE.csv
                                         the Office's summary workbook, or the register as CSV
@@ -86,6 +89,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		"plan":     a.cmdPlan,
 		"invite":   a.cmdInvite,
 		"backup":   a.cmdBackup,
+		"restore":  a.cmdRestore,
 		"calendar": a.cmdCalendar,
 		"export":   a.cmdExport,
 		"ics":      a.cmdICS,
@@ -160,6 +164,9 @@ func openStore(dataDir string) (*db.Store, error) {
 		return nil, configError{fmt.Sprintf("cannot create the data folder %s: %v", dataDir, err)}
 	}
 	s, err := db.Open(filepath.Join(dataDir, "reportbot.db"))
+	if errors.Is(err, db.ErrCorrupt) {
+		return nil, configError{damaged(dataDir, err)}
+	}
 	if err != nil {
 		return nil, configError{err.Error()}
 	}
@@ -200,5 +207,14 @@ func (a *app) cmdBackup(args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Đã sao lưu và kiểm tra (integrity_check: ok): %s\nBackup written and checked: %s\n", pos[0], pos[0])
+	// The files go beside the database copy, into folders every backup in
+	// that place shares: only files not copied before are copied.
+	res, err := backup.DataFiles(*dataDir, filepath.Dir(pos[0]))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Tệp báo cáo / Report files: %d mới chép / newly copied, %d đã có / already there (%s)\n",
+		res.Copied, res.Same, filepath.Join(filepath.Dir(pos[0]), "files"))
+	warnDiffer(a.stderr, res.Differ)
 	return nil
 }

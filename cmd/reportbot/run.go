@@ -46,6 +46,9 @@ type runOptions struct {
 	workers    int
 	httpAddr   string
 	maxFileMB  int
+	retention  int
+	localFiles string
+	localDir   string
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -57,12 +60,18 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.logFormat, "log-format", envOr(a.getenv, "REPORTBOT_LOG_FORMAT", "text"), "text or json")
 	fs.StringVar(&o.logLevel, "log-level", envOr(a.getenv, "REPORTBOT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
-	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; raise it with a local Bot API server)")
+	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; up to 2000 with a local Bot API server in --local mode)")
+	fs.StringVar(&o.localFiles, "local-files", a.getenv("REPORTBOT_LOCAL_FILES"), "with a local Bot API server run with --local: where its working directory is mounted here; empty reads the paths it names as they are (same machine) (env REPORTBOT_LOCAL_FILES)")
+	fs.StringVar(&o.localDir, "local-server-dir", a.getenv("REPORTBOT_LOCAL_SERVER_DIR"), "the local Bot API server's own working directory (its --dir; default /var/lib/telegram-bot-api), which --local-files mounts (env REPORTBOT_LOCAL_SERVER_DIR)")
+	fs.IntVar(&o.retention, "retention-days", 90, "days handled updates and sent messages are kept before they are pruned (reports and the audit log are kept for ever)")
 	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	o.dataDir = *dataDir
+	if o.retention < 1 {
+		return usagef("--retention-days must be at least 1")
+	}
 	token := a.getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
 		fmt.Fprint(a.stderr, noToken)
@@ -72,11 +81,27 @@ func (a *app) cmdRun(args []string) error {
 	if err != nil {
 		return err
 	}
+	lock, err := lockDataDir(o.dataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	store, err := openStore(o.dataDir)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if err := store.QuickCheck(a.ctx); err != nil {
+		if errors.Is(err, db.ErrCorrupt) {
+			return configError{damaged(o.dataDir, err)}
+		}
+		return err
+	}
+	// The lock makes this the only process on the folder, so the outbox
+	// messages a killed one had claimed may be sent at once.
+	if err := store.Tx(a.ctx, func(tx *db.Tx) error { return tx.ReleaseOutboxClaims() }); err != nil {
+		return err
+	}
 	loc, err := planLocation(a.ctx, store)
 	if err != nil {
 		return err
@@ -84,6 +109,8 @@ func (a *app) cmdRun(args []string) error {
 	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
 		Location: loc, Log: log, Workers: o.workers,
+		Retention:  time.Duration(o.retention) * 24 * time.Hour,
+		LocalFiles: o.localFiles, LocalServerDir: o.localDir,
 	}
 	if o.maxFileMB > 0 {
 		cfg.MaxFileSize = int64(o.maxFileMB) << 20
@@ -100,25 +127,41 @@ func (a *app) cmdRun(args []string) error {
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
+	// The HTTP servers are shut down as soon as the bot stops, before
+	// waiting for their goroutines: a deferred Shutdown would run only after
+	// that wait, and the process would never exit.
+	var servers []*http.Server
+	defer func() { shutdownAll(servers) }()
 	if o.webhookURL != "" {
 		srv, err := a.startWebhook(ctx, b, o, &wg)
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
+		servers = append(servers, srv)
 	}
 	if o.httpAddr != "" {
 		srv, err := serveOps(b, o.httpAddr, &wg)
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
+		servers = append(servers, srv)
 		log.Info("health and metrics", "addr", o.httpAddr)
 	}
 	err = b.Run(ctx, o.webhookURL == "")
+	shutdownAll(servers)
+	servers = nil
 	wg.Wait()
 	log.Info("reportbot stopped")
 	return err
+}
+
+// shutdownAll stops the HTTP servers, giving open requests a few seconds.
+func shutdownAll(servers []*http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		srv.Shutdown(ctx)
+	}
 }
 
 func mode(webhookURL string) string {
