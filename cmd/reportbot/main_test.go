@@ -138,6 +138,42 @@ func TestCalendarListsTet(t *testing.T) {
 	}
 }
 
+// The calendar of an announced year cites each entry's document; a year not
+// yet announced says it is estimated and how to confirm it.
+func TestCalendarSourcesAndEstimates(t *testing.T) {
+	env := map[string]string{"REPORTBOT_DATA": t.TempDir()}
+	tests := []struct {
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{[]string{"calendar", "2025"}, []string{"theo thông báo của Chính phủ",
+			"27/01/2025 thứ Hai  [nghỉ] Nghỉ Tết Nguyên đán — Công văn số 8726/VPCP-KGVX ngày 26/11/2024",
+			"26/04/2025 thứ Bảy  [làm]  Làm việc bù (cho thứ Sáu 2/5)"}, []string{"03/02/2025", "dự kiến"}},
+		{[]string{"calendar", "2026"}, []string{"02/01/2026 thứ Sáu  [nghỉ] Nghỉ hoán đổi",
+			"10/01/2026 thứ Bảy  [làm]  Làm việc bù", "Thông báo số 9441/TB-BNV ngày 16/10/2025"}, []string{"dự kiến"}},
+		{[]string{"calendar", "2027"}, []string{"DỰ KIẾN", "06/02/2027", "Tết Nguyên đán (mùng 1) — dự kiến",
+			"01/01/2027 thứ Sáu  [nghỉ] Tết Dương lịch — Bộ luật Lao động 2019, Điều 112", "Cách xác nhận"}, nil},
+		{[]string{"calendar", "--lang", "en", "2027"}, []string{"ESTIMATED", "Lunar New Year (day 1) — estimated", "To confirm"}, []string{"dự kiến"}},
+	}
+	for _, tt := range tests {
+		code, out, stderr := run(t, context.Background(), env, tt.args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v lacks %q:\n%s", tt.args, w, out)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(out, w) {
+				t.Errorf("%v has %q:\n%s", tt.args, w, out)
+			}
+		}
+	}
+}
+
 func TestDataFileThatIsNotADatabase(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "reportbot.db"), bytes.Repeat([]byte("not sqlite "), 500), 0o600)
