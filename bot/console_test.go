@@ -430,7 +430,7 @@ func TestBadInputGetsAClearAnswer(t *testing.T) {
 func TestPlanFileIsValidatedPreviewedAndAppliedOnlyWhenFresh(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	admin := telegramtest.PrivateChat(c.admin)
-	good, err := os.ReadFile("../examples/plan.yaml")
+	good, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestHeadJoinsAndSeesWhatTheUnitOwesNext(t *testing.T) {
 		"Phòng Tổ chức, biên chế",
 		"6 tháng đầu năm 2026",
 		"10/06/2026",
-		"Thứ Tư",
+		"thứ Tư",
 		"còn 16 ngày",
 	} {
 		if !strings.Contains(got.Text, want) {

@@ -327,8 +327,12 @@ func (b *Bot) reminderBody(pl *reminders.Planner, lang string, it db.Item, now t
 	if it.Obligation.Basis != "" {
 		sb.WriteString("\n" + tr(lang, "rem.basis", it.Obligation.Basis))
 	}
-	sb.WriteString("\n" + tr(lang, "rem.deadline", weekday(it.DeadlineAt, b.loc, lang), formatDate(it.DeadlineAt, b.loc),
-		it.DeadlineAt.In(b.loc).Format("15:04"), b.when(lang, it.DeadlineAt, now)))
+	if worded := b.deadlineWording(lang, it); worded != "" {
+		sb.WriteString("\n" + tr(lang, "rem.worded", worded, weekday(it.DeadlineAt, b.loc, lang), b.when(lang, it.DeadlineAt, now)))
+	} else {
+		sb.WriteString("\n" + tr(lang, "rem.deadline", weekday(it.DeadlineAt, b.loc, lang), formatDate(it.DeadlineAt, b.loc),
+			it.DeadlineAt.In(b.loc).Format("15:04"), b.when(lang, it.DeadlineAt, now)))
+	}
 	if reason := b.movedReason(pl, lang, it); reason != "" {
 		sb.WriteString("\n" + tr(lang, "rem.moved", formatDate(it.Period.DueAt, b.loc), reason))
 	}

@@ -41,7 +41,7 @@ func (h *harness) remTick(at time.Time) {
 // importPlanWith loads the example plan with some text replaced, to vary it.
 func (h *harness) remImportPlan(oldNew ...string) {
 	h.t.Helper()
-	data, err := os.ReadFile("../examples/plan.yaml")
+	data, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 			"Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ",
 			"Kỳ báo cáo: 6 tháng đầu năm 2026",
 			"Căn cứ: Kế hoạch số 38/KH-UBND",
-			"Hạn nộp: Thứ Tư, 10/06/2026 lúc 17:00",
+			"Hạn nộp: thứ Tư, 10/06/2026 lúc 17:00",
 			"gửi tệp báo cáo vào cuộc trò chuyện này, hoặc trả lời tin nhắn này bằng tệp",
 		} {
 			if !strings.Contains(got.Text, want) {
@@ -450,7 +450,7 @@ func TestWeeklyDigestAndSummaryInTheGroup(t *testing.T) {
 		t.Errorf("weekly digest:\n%s", week.Text)
 	}
 	for _, want := range []string{
-		"• Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026: hạn Thứ Tư, 10/06/2026 (còn 2 ngày); đã nộp 0/9 đơn vị",
+		"• Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026: hạn thứ Tư, 10/06/2026 (còn 2 ngày); đã nộp 0/9 đơn vị",
 	} {
 		if !strings.Contains(week.Text, want) {
 			t.Errorf("weekly digest lacks %q:\n%s", want, week.Text)
@@ -543,7 +543,7 @@ func TestSnoozeButton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Bot sẽ nhắc lại lúc 08:00 08/06/2026 (Thứ Hai)."; got.Text != want {
+	if want := "Bot sẽ nhắc lại lúc 08:00 08/06/2026 (thứ Hai)."; got.Text != want {
 		t.Errorf("toast %q, want %q", got.Text, want)
 	}
 	h.remTick(at(2026, 6, 5, 10, 0))
@@ -580,7 +580,7 @@ func TestReminderSaysTheDeadlineMovedAndWhy(t *testing.T) {
 	h.remTick(at(2026, 5, 25, 9, 0))
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
-	if want := "Hạn nộp: Thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ Nhật."; !strings.Contains(got.Text, want) {
+	if want := "Hạn nộp: thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."; !strings.Contains(got.Text, want) {
 		t.Errorf("reminder lacks %q:\n%s", want, got.Text)
 	}
 	got = h.waitText(en.ID, "7 days left")
@@ -615,7 +615,7 @@ func TestOfficeHearsWhenNobodyCanBeReminded(t *testing.T) {
 func TestRunTicksAtStartUp(t *testing.T) {
 	h := newHarness(t, at(2026, 6, 3, 8, 0), func(b *Bot) {
 		b.cfg.ManualTick = false
-		data, err := os.ReadFile("../examples/plan.yaml")
+		data, err := os.ReadFile("testdata/plan.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}

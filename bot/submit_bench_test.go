@@ -45,7 +45,7 @@ func newBenchRig(b *testing.B, people int) *benchRig {
 	now := at(2026, 6, 3, 9, 0)
 	store.Now = func() time.Time { return now }
 	rig.store = store
-	data, err := os.ReadFile("../examples/plan.yaml")
+	data, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

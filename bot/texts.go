@@ -72,7 +72,8 @@ func tr(lang, key string, args ...any) string {
 
 var oneDays = regexp.MustCompile(`(^|[^0-9.,])1 days\b`)
 
-var weekdaysVI = [...]string{"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+// weekdaysVI are written as a sentence has them: "thứ Hai", "Chủ nhật".
+var weekdaysVI = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
 
 // formatDate writes a date as dd/mm/yyyy in loc.
 func formatDate(t time.Time, loc *time.Location) string {
@@ -101,4 +102,15 @@ func daysUntil(now, t time.Time, loc *time.Location) int {
 	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
 	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
 	return int(db.Sub(da).Hours() / 24)
+}
+
+// deadlineWording is an item's deadline as its document words it, with the
+// last day computed ("trước ngày 10/6/2026 — hạn cuối: hết ngày 09/6/2026"),
+// or "" when the obligation's rule has no wording.
+func (b *Bot) deadlineWording(lang string, it db.Item) string {
+	rule, err := reminders.ParseRule(it.Obligation.Rule)
+	if err != nil {
+		return ""
+	}
+	return rule.DeadlineWording(it.Period.DueAt, it.DeadlineAt, b.loc, lang)
 }

@@ -112,6 +112,11 @@ func (r Rule) Periods(cover Cover, loc *time.Location, dueHour, dueMinute int, f
 	if !from.Before(to) {
 		return nil
 	}
+	// "before 10/06" is due on 09/06: enumerate the written dates a day
+	// later and step back to the last day.
+	if r.Wording == WordingBefore {
+		from, to = from.AddDate(0, 0, 1), to.AddDate(0, 0, 1)
+	}
 	var dues []time.Time
 	h, m := r.clock(dueHour, dueMinute)
 	switch {
@@ -137,6 +142,9 @@ func (r Rule) Periods(cover Cover, loc *time.Location, dueHour, dueMinute int, f
 	}
 	out := make([]Period, 0, len(dues))
 	for _, d := range dues {
+		if r.Wording == WordingBefore {
+			d = d.AddDate(0, 0, -1)
+		}
 		out = append(out, periodFor(cover, d))
 	}
 	return out

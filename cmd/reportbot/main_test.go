@@ -73,7 +73,7 @@ func TestPlanImportIsIdempotentAndAllOrNothing(t *testing.T) {
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	data, _ := os.ReadFile(examplePlan)
-	broken := strings.Replace(string(data), "recurrence: yearly 10/06", "recurrence: yearly 31/02", 1)
+	broken := strings.Replace(string(data), "recurrence: yearly before 10/06", "recurrence: yearly before 31/02", 1)
 	broken = strings.Replace(broken, "code: TTRA", "code: VP", 1)
 	os.WriteFile(bad, []byte(broken), 0o600)
 	code, _, stderr = run(t, ctx, env, "plan", "import", bad)
@@ -88,7 +88,7 @@ func TestPlanImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	}
 	// Nothing of the bad file landed: the exported plan still has TTRA.
 	_, out, _ = run(t, ctx, env, "plan", "export")
-	if !strings.Contains(out, "TTRA") || !strings.Contains(out, "yearly 10/06") {
+	if !strings.Contains(out, "TTRA") || !strings.Contains(out, "yearly before 10/06") {
 		t.Errorf("export after a refused import:\n%s", out)
 	}
 }

@@ -1,0 +1,58 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
+)
+
+// TestReminderQuotesTheWordedDeadline: "trước ngày 08/6" makes Sunday 07/06
+// the last day, which moves to the end of Monday 08/06; the reminder shows
+// the wording, the computed last day and why it moved, in each language.
+func TestReminderQuotesTheWordedDeadline(t *testing.T) {
+	h := newHarness(t, at(2026, 5, 25, 9, 0))
+	h.remImportPlan("recurrence: yearly 10/06", "recurrence: yearly before 08/06")
+	vi := h.srv.NewUser(1001, "A", "", "vi")
+	en := h.srv.NewUser(1002, "Anna", "", "en")
+	h.join(vi, "TCBC", db.RoleHead)
+	h.join(en, "TCBC", db.RoleMember)
+	h.remTx(func(tx *db.Tx) error {
+		m, err := tx.Reader().MemberByTelegramID(en.ID)
+		if err != nil {
+			return err
+		}
+		return tx.SetMemberLang(m.ID, "en")
+	})
+	h.remTick(at(2026, 6, 1, 8, 0))
+	got := h.waitText(vi.ID, "còn 7 ngày")
+	want := "Hạn nộp: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai) — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."
+	if !strings.Contains(got.Text, want) {
+		t.Errorf("reminder lacks %q:\n%s", want, got.Text)
+	}
+	got = h.waitText(en.ID, "7 days left")
+	want = "Deadline: before 08/06/2026 — last day: until the end of 08/06/2026 (Monday) — 7 days left."
+	if !strings.Contains(got.Text, want) {
+		t.Errorf("English reminder lacks %q:\n%s", want, got.Text)
+	}
+	// The moved deadline is the end of Monday, not 17:00.
+	it := h.remItem("TCBC", "BC6T", "2026-H1")
+	if d := it.DeadlineAt.In(hcmc); d.Format("02/01 15:04") != "08/06 23:59" {
+		t.Errorf("deadline %v, want the end of 08/06", d)
+	}
+}
+
+// TestDeadlineCommandTakesTheDocumentsWording: the Office may type the
+// deadline as the document words it; "trước ngày 20/6" is the 19th.
+func TestDeadlineCommandTakesTheDocumentsWording(t *testing.T) {
+	c := newConsole(t, at(2026, 6, 3, 8, 0))
+	office := telegramtest.PrivateChat(c.office)
+	c.srv.InjectText(office, c.office, "/deadline BC6T trước ngày 20/6/2026")
+	c.waitMethod("", c.office.ID, "Đã dời hạn BC6T")
+	c.waitMethod("", c.head.ID, "đã dời từ 10/06/2026 sang 17:00 19/06/2026")
+	c.srv.InjectText(office, c.office, "/deadline BC6T chậm nhất ngày 22/6/2026")
+	c.waitMethod("", c.head.ID, "đã dời từ 19/06/2026 sang 17:00 22/06/2026")
+	c.srv.InjectText(office, c.office, "/deadline BC6T trước ngày")
+	c.waitMethod("", c.office.ID, "Không hiểu ngày")
+}
