@@ -271,21 +271,22 @@ func ExportReport(r *db.Reader, loc *time.Location, now time.Time, selection str
 	if err != nil {
 		return export.Report{}, err
 	}
-	return buildReport(r, loc, now, views)
+	return buildReport(r, loc, now, views, "vi")
 }
 
 // ErrUnknownSelection is returned by ExportReport for an argument that names
 // no obligation or period.
 var ErrUnknownSelection = errUnknownSelection
 
-func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []periodView) (export.Report, error) {
-	rep := export.Report{Location: loc, Title: tr("vi", "export.title", periodsTitle(views, "vi"))}
-	grid := buildGrid(views, now)
+// buildReport writes the export in lang, the reader's language.
+func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []periodView, lang string) (export.Report, error) {
+	rep := export.Report{Location: loc, Lang: lang, Title: tr(lang, "export.title", periodsTitle(views, lang))}
+	grid := buildGrid(views, now, lang)
 	rep.Columns = grid.columns
 	for _, u := range grid.units {
 		row := export.StatusRow{Code: u.Code, Name: u.Name}
 		for _, st := range grid.cells[u.ID] {
-			row.Cells = append(row.Cells, export.Cell{Text: st.label("vi"), Fill: st.style().fill})
+			row.Cells = append(row.Cells, export.Cell{Text: st.label(lang), Fill: st.style().fill})
 		}
 		rep.Status = append(rep.Status, row)
 	}
@@ -303,8 +304,8 @@ func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []period
 			it := byAssignment[s.AssignmentID]
 			e := export.Entry{
 				Receipt: s.Receipt(), UnitCode: it.Unit.Code, UnitName: it.Unit.Name, Obligation: v.Obligation.Code,
-				Period: reminders.PeriodName(v.Period.Key, "vi"), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
-				Status: tr("vi", "export.sub_"+s.Status), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
+				Period: reminders.PeriodName(v.Period.Key, lang), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
+				Status: tr(lang, "export.sub_"+s.Status), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
 			}
 			if s.ReviewedBy != 0 {
 				if _, ok := names[s.ReviewedBy]; !ok {
@@ -363,11 +364,11 @@ func (b *Bot) cmdExport(r *Request) error {
 		return err
 	}
 	b.chatAction(r, models.ChatActionUploadDocument)
-	rep, err := buildReport(rd, b.loc, now, views)
+	rep, err := buildReport(rd, b.loc, now, views, r.Lang)
 	if err != nil {
 		return err
 	}
-	base := "tong-hop-" + fileKey(views)
+	base := r.T("export.file") + "-" + fileKey(views)
 	xlsx, err := b.writeOut(r, base+".xlsx", func(f *os.File) error { return export.XLSX(f, rep) })
 	if err != nil {
 		return err
@@ -432,14 +433,14 @@ func (b *Bot) cmdArchive(r *Request) error {
 		r.Reply(r.T("archive.empty", title))
 		return nil
 	}
-	rep, err := buildReport(rd, b.loc, now, views)
+	rep, err := buildReport(rd, b.loc, now, views, r.Lang)
 	if err != nil {
 		return err
 	}
-	name := "bao-cao-" + fileKey(views) + ".zip"
+	name := r.T("archive.file") + "-" + fileKey(views) + ".zip"
 	prog := b.startProgress(r, units)
 	path, err := b.writeOut(r, name, func(f *os.File) error {
-		return export.ArchiveProgress(f, files, "Tổng hợp.xlsx", rep, now, func(done int) { prog.update(unitsDone[done-1]) })
+		return export.ArchiveProgress(f, files, r.T("archive.xlsx"), rep, now, func(done int) { prog.update(unitsDone[done-1]) })
 	})
 	if err != nil {
 		prog.finish(r.T("archive.progress_failed"))

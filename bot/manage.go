@@ -377,7 +377,7 @@ func (b *Bot) maybePlanFile(r *Request) (handled bool, err error) {
 	draft := shortHash(data)
 	lines := []string{r.T("manage.plan_diff", p.Department, len(changes))}
 	for _, c := range changes {
-		lines = append(lines, "• "+c.String())
+		lines = append(lines, "• "+plan.DescribeChange(c, r.Lang))
 	}
 	r.ReplyWith(db.OutMessage{Text: strings.Join(lines, "\n"), Markup: Keyboard([]Button{
 		// The button carries both the new file's hash and the hash of the

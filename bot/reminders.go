@@ -375,7 +375,7 @@ func stageName(lang string, s reminders.Stage) string {
 	case reminders.StageBefore:
 		switch {
 		case s.Offset.Dur > 0:
-			return tr(lang, "rem.stage_dur", s.Offset.String())
+			return tr(lang, "rem.stage_dur", s.Offset.Words(lang))
 		case s.Offset.Days == 0:
 			return tr(lang, "rem.stage_morning")
 		}
@@ -710,7 +710,7 @@ func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, lang string, now ti
 			for _, it := range sum.Late {
 				names = append(names, unitName(it.Unit, lang))
 			}
-			text += tr(lang, "summary.late_names", capList(lang, names, ", "))
+			text += tr(lang, "summary.late_names", capList(lang, names, "; "))
 		case len(sum.Late) > 0:
 			text += tr(lang, "summary.late_count", len(sum.Late))
 		}

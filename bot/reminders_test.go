@@ -146,7 +146,7 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 		{at(2026, 6, 3, 8, 0), "còn 7 ngày"},
 		{at(2026, 6, 5, 8, 0), "còn 5 ngày"}, // the 3-day reminder: Sunday 7/6 moves to Friday
 		{at(2026, 6, 9, 8, 0), "còn 1 ngày"},
-		{at(2026, 6, 10, 8, 0), "hạn chót là hôm nay"},
+		{at(2026, 6, 10, 8, 0), "hôm nay là hạn cuối"},
 	}
 	for _, s := range steps {
 		h.remTick(s.at.Add(-time.Minute)) // nothing yet
@@ -178,13 +178,13 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 
 	h.remTick(at(2026, 6, 11, 8, 0))
 	got := h.waitText(head.ID, "⚠️ Báo cáo đã quá hạn")
-	if !strings.Contains(got.Text, "đã trễ 1 ngày") {
+	if !strings.Contains(got.Text, "đã quá hạn 1 ngày") {
 		t.Errorf("overdue notice:\n%s", got.Text)
 	}
-	digest := h.waitText(remOfficeChat, "📋 Tổng hợp báo cáo trễ hạn ngày 11/06/2026")
+	digest := h.waitText(remOfficeChat, "📋 Tổng hợp báo cáo quá hạn ngày 11/06/2026")
 	for _, want := range []string{
 		"Phòng Tổ chức, biên chế và tổ chức phi chính phủ — Báo cáo 6 tháng đầu năm",
-		"(6 tháng đầu năm 2026): hạn 10/06/2026, trễ 1 ngày",
+		"(6 tháng đầu năm 2026): hạn 10/06/2026, quá hạn 1 ngày",
 		"Thanh tra Sở — Báo cáo 6 tháng đầu năm", // every late unit, joined or not
 		"đơn vị chưa có ai tham gia bot",
 	} {
@@ -300,7 +300,7 @@ func TestRemindersOverAHalfYear(t *testing.T) {
 	for _, m := range h.remOutbox("esc:") {
 		if m.ChatID == director.ID {
 			escs = append(escs, m.CreatedAt.In(hcmc).Format("02/01 15:04"))
-			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "trễ 5 ngày làm việc") {
+			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "quá hạn 5 ngày làm việc") {
 				t.Errorf("escalation:\n%s", m.Text)
 			}
 		}
@@ -328,7 +328,7 @@ func TestRemindersOverAHalfYear(t *testing.T) {
 	}
 	var dups []string
 	for k, n := range texts {
-		if n > 1 && !strings.Contains(k, "Chào mừng") {
+		if n > 1 && !strings.Contains(k, "Kính chào") {
 			dups = append(dups, k)
 		}
 	}
@@ -379,7 +379,7 @@ func TestSubmittingBetweenStagesStopsReminders(t *testing.T) {
 	for _, now := range []time.Time{at(2026, 6, 5, 8, 0), at(2026, 6, 9, 8, 0), at(2026, 6, 10, 8, 0), at(2026, 6, 11, 8, 0), at(2026, 6, 17, 8, 0)} {
 		h.remTick(now)
 	}
-	h.waitText(b.ID, "hạn chót là hôm nay")
+	h.waitText(b.ID, "hôm nay là hạn cuối")
 	if got := h.remindersTo(it, a.ID); len(got) != 1 {
 		t.Errorf("after submitting, TCBC got %v", got)
 	}
@@ -473,14 +473,14 @@ func TestWeeklyDigestAndSummaryInTheGroup(t *testing.T) {
 	h.remTick(at(2026, 6, 11, 8, 0))
 	sum := h.waitText(remGroupChat, "📊")
 	want := "📊 Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026 (hạn 10/06/2026): " +
-		"7/9 đơn vị nộp đúng hạn; trễ: Chi cục Văn thư - Lưu trữ, Phòng Tổ chức, biên chế và tổ chức phi chính phủ"
+		"7/9 đơn vị nộp đúng hạn; chậm nộp: Chi cục Văn thư - Lưu trữ; Phòng Tổ chức, biên chế và tổ chức phi chính phủ"
 	if sum.Text != want {
 		t.Errorf("summary:\n%s\nwant:\n%s", sum.Text, want)
 	}
 
 	h.remTick(at(2026, 6, 26, 8, 0))
 	q := h.waitText(remGroupChat, "quý II/2026")
-	if !strings.Contains(q.Text, "0/9 đơn vị nộp đúng hạn; trễ: 9 đơn vị") {
+	if !strings.Contains(q.Text, "0/9 đơn vị nộp đúng hạn; chậm nộp: 9 đơn vị") {
 		t.Errorf("quarterly summary should count, not name, late units:\n%s", q.Text)
 	}
 	if n := len(h.remOutbox("summary:")); n != 2 {
@@ -580,7 +580,7 @@ func TestReminderSaysTheDeadlineMovedAndWhy(t *testing.T) {
 	h.remTick(at(2026, 5, 25, 9, 0))
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
-	if want := "Hạn nộp: thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."; !strings.Contains(got.Text, want) {
+	if want := "Hạn nộp: thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được dời từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."; !strings.Contains(got.Text, want) {
 		t.Errorf("reminder lacks %q:\n%s", want, got.Text)
 	}
 	got = h.waitText(en.ID, "7 days left")

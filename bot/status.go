@@ -89,7 +89,7 @@ type grid struct {
 }
 
 // buildGrid lays out views, one column per view, units in code order.
-func buildGrid(views []periodView, now time.Time) grid {
+func buildGrid(views []periodView, now time.Time, lang string) grid {
 	g := grid{cells: map[int64][]unitState{}}
 	byID := map[int64]db.Unit{}
 	for _, v := range views {
@@ -106,7 +106,7 @@ func buildGrid(views []periodView, now time.Time) grid {
 	}
 	sort.Slice(g.units, func(i, j int) bool { return g.units[i].Code < g.units[j].Code })
 	for i, v := range views {
-		g.columns = append(g.columns, v.Obligation.Code+" "+v.Period.Key)
+		g.columns = append(g.columns, v.Obligation.Code+" — "+reminders.PeriodName(v.Period.Key, lang))
 		for _, it := range v.Items {
 			g.cells[it.Unit.ID][i] = stateOf(it, now)
 		}
@@ -116,10 +116,10 @@ func buildGrid(views []periodView, now time.Time) grid {
 
 // statusPNG draws the grid of a selection and writes it under <data>/out.
 func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, error) {
-	g := buildGrid(views, now)
+	g := buildGrid(views, now, r.Lang)
 	pic := render.Grid{
-		Title:    tr("vi", "status.picture_title", periodsTitle(views, "vi")),
-		Subtitle: tr("vi", "status.picture_subtitle", formatDateTime(now, b.loc)),
+		Title:    tr(r.Lang, "status.picture_title", periodsTitle(views, r.Lang)),
+		Subtitle: tr(r.Lang, "status.picture_subtitle", formatDateTime(now, b.loc)),
 		Columns:  g.columns,
 	}
 	for _, u := range g.units {
@@ -130,13 +130,13 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 		pic.Rows = append(pic.Rows, row)
 	}
 	for s := stAccepted; s < stNone; s++ {
-		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label("vi")})
+		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label(r.Lang)})
 	}
 	var buf bytes.Buffer
 	if err := render.PNG(&buf, pic); err != nil {
 		return "", err
 	}
-	return b.writeOut(r, "tinh-hinh.png", func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+	return b.writeOut(r, r.T("status.file"), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
 }
 
 // cmdStatus sends the picture and the text of a selection; the text's
@@ -152,7 +152,7 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.replyFile(db.KindPhoto, png, "tinh-hinh.png", r.T("status.picture_caption", periodsTitle(views, r.Lang)))
+	r.replyFile(db.KindPhoto, png, r.T("status.file"), r.T("status.picture_caption", periodsTitle(views, r.Lang)))
 	text, kb, err := b.statusMessage(r, views, now)
 	if err != nil {
 		return err

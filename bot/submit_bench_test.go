@@ -123,7 +123,7 @@ func newBenchRig(b *testing.B, people int) *benchRig {
 
 // confirmations counts the receipts to heads and the copies to the Office.
 func (rig *benchRig) confirmations(s telegramtest.Sent) bool {
-	return (s.Method == "sendMessage" && strings.Contains(s.Text, "Số tiếp nhận")) ||
+	return (s.Method == "sendMessage" && strings.Contains(s.Text, "Mã tiếp nhận")) ||
 		(s.Method == "copyMessage" && s.ChatID == rig.office)
 }
 

@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
 	"github.com/reportbot/reportbot/db"
@@ -18,16 +21,10 @@ func TestReminderQuotesTheWordedDeadline(t *testing.T) {
 	en := h.srv.NewUser(1002, "Anna", "", "en")
 	h.join(vi, "TCBC", db.RoleHead)
 	h.join(en, "TCBC", db.RoleMember)
-	h.remTx(func(tx *db.Tx) error {
-		m, err := tx.Reader().MemberByTelegramID(en.ID)
-		if err != nil {
-			return err
-		}
-		return tx.SetMemberLang(m.ID, "en")
-	})
+	h.setLang(en.ID, "en")
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
-	want := "Hạn nộp: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai) — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."
+	want := "Hạn nộp: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai) — còn 7 ngày.\nHạn được dời từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."
 	if !strings.Contains(got.Text, want) {
 		t.Errorf("reminder lacks %q:\n%s", want, got.Text)
 	}
@@ -55,4 +52,54 @@ func TestDeadlineCommandTakesTheDocumentsWording(t *testing.T) {
 	c.waitMethod("", c.head.ID, "đã dời từ 19/06/2026 sang 17:00 22/06/2026")
 	c.srv.InjectText(office, c.office, "/deadline BC6T trước ngày")
 	c.waitMethod("", c.office.ID, "Không hiểu ngày")
+}
+
+// TestEnglishReaderGetsEnglishFiles: a member who reads English gets the
+// status picture's name, the workbook and the CSV in English, with period
+// names in words.
+func TestEnglishReaderGetsEnglishFiles(t *testing.T) {
+	c := newConsole(t, at(2026, 6, 3, 8, 0))
+	c.submit("TCBC", "BC6T", "2026-H1", "report.pdf", "%PDF-1.4 TCBC", true)
+	c.setLang(c.office.ID, "en")
+	office := telegramtest.PrivateChat(c.office)
+	c.srv.InjectText(office, c.office, "/export 2026-H1")
+	doc := c.waitMethod("sendDocument", c.office.ID, "(Excel)")
+	if !strings.HasPrefix(doc.File.Name, "summary-") {
+		t.Errorf("workbook named %q", doc.File.Name)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(doc.File.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for ref, want := range map[string]string{
+		"Status!A1": "Unit code", "Status!C1": "BC6T — first half of 2026",
+		"Register!A1": "Receipt code", "Register!E2": "first half of 2026", "Register!H2": "On time", "Register!I2": "Accepted",
+	} {
+		sheet, cell, _ := strings.Cut(ref, "!")
+		if got, _ := f.GetCellValue(sheet, cell); got != want {
+			t.Errorf("%s = %q, want %q", ref, got, want)
+		}
+	}
+	csvDoc := c.waitMethod("sendDocument", c.office.ID, "CSV")
+	if !strings.HasPrefix(csvDoc.File.Name, "summary-") || !strings.Contains(string(csvDoc.File.Data), "Receipt code,Unit code") {
+		t.Errorf("CSV %q:\n%s", csvDoc.File.Name, csvDoc.File.Data)
+	}
+	c.srv.InjectText(office, c.office, "/status")
+	photo := c.waitMethod("sendPhoto", c.office.ID, "Submission status")
+	if photo.File == nil || photo.File.Name != "status.png" {
+		t.Errorf("status picture %+v", photo.File)
+	}
+}
+
+// setLang sets a member's language as /lang does.
+func (h *harness) setLang(telegramID int64, lang string) {
+	h.t.Helper()
+	h.remTx(func(tx *db.Tx) error {
+		m, err := tx.Reader().MemberByTelegramID(telegramID)
+		if err != nil {
+			return err
+		}
+		return tx.SetMemberLang(m.ID, lang)
+	})
 }

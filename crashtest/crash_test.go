@@ -116,7 +116,7 @@ func TestSIGKILLDuringSubmissions(t *testing.T) {
 			srv.InjectText(chat, head, "/help")
 			ctx, cancel := telegramtest.Within(90 * time.Second)
 			_, err := srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
-				return s.ChatID == head.ID && strings.Contains(s.Text, "Các lệnh bạn dùng được")
+				return s.ChatID == head.ID && strings.Contains(s.Text, "Các lệnh đồng chí dùng được")
 			})
 			cancel()
 			if err != nil {
@@ -144,7 +144,7 @@ func TestSIGKILLDuringSubmissions(t *testing.T) {
 			dups++
 		}
 		for name := range want {
-			if strings.Contains(s.Text, name) && strings.Contains(s.Text, "SHA-256") {
+			if strings.Contains(s.Text, name) && strings.Contains(s.Text, "Mã tiếp nhận") {
 				receipted[name] = true
 			}
 		}
@@ -222,7 +222,9 @@ func TestSIGKILLDuringSubmissions(t *testing.T) {
 
 // isReceipt matches a receipt sent to chat.
 func isReceipt(chat int64) func(telegramtest.Sent) bool {
-	return func(s telegramtest.Sent) bool { return s.ChatID == chat && strings.Contains(s.Text, "SHA-256") }
+	return func(s telegramtest.Sent) bool {
+		return s.ChatID == chat && strings.Contains(s.Text, "Mã tiếp nhận")
+	}
 }
 
 // dump lists what chat got, for a failure message.
@@ -253,7 +255,7 @@ func waitReceipts(t *testing.T, srv *telegramtest.Server, chat int64, n int) []t
 	ctx, cancel := telegramtest.Within(60 * time.Second)
 	defer cancel()
 	got, err := srv.WaitCount(ctx, n, func(s telegramtest.Sent) bool {
-		return s.ChatID == chat && strings.Contains(s.Text, "SHA-256")
+		return s.ChatID == chat && strings.Contains(s.Text, "Mã tiếp nhận")
 	})
 	if err != nil {
 		t.Fatalf("waiting for %d receipts: %v; chat got:\n%s", n, err, dump(srv, chat))

@@ -24,13 +24,13 @@ func TestSeasonMilestones(t *testing.T) {
 			milestones := map[string][]string{
 				// The plan says "trước ngày 10/6": the last day is 09/06, so
 				// the week's reminder comes on 02/06 and lateness on 10/06.
-				"vi": {"Chào mừng Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
+				"vi": {"Kính chào đồng chí Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
 					"[02/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
 					"[05/06/2026 08:00] 🤖 bot → Trần Thị Bình: 🔔",
 					"[09/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: 🔔", "không khớp với phần mở rộng",
-					"Số tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
+					"Mã tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
 					"[10/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: ⚠️",
-					"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
+					"Tổng hợp báo cáo quá hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
 				// The demo's plan says chat_language: en, so the Office and
 				// the group read English too.
 				"en": {"Welcome, Nguyễn Văn An", "[02/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
@@ -46,7 +46,7 @@ func TestSeasonMilestones(t *testing.T) {
 				}
 			}
 			if lang == "en" {
-				for _, vi := range []string{"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "Báo cáo mới", "Tiếp nhận]"} {
+				for _, vi := range []string{"Tổng hợp báo cáo quá hạn", "đơn vị nộp đúng hạn", "Báo cáo mới", "Tiếp nhận]"} {
 					if strings.Contains(transcript, vi) {
 						t.Errorf("English transcript has the Vietnamese %q", vi)
 					}

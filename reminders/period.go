@@ -224,7 +224,7 @@ var (
 //	2026-H2     6 tháng cuối năm 2026    second half of 2026
 //	2026-Q3     quý III/2026             Q3 2026
 //	2026-07     tháng 7/2026             July 2026
-//	2026-03-15  đợt 15/03/2026           one-off, 15/03/2026
+//	2026-03-15  một lần, hạn ngày 15/3/2026  one-off, due 15/03/2026
 //
 // An unrecognised key is returned unchanged.
 func PeriodName(key string, lang string) string {
@@ -274,9 +274,9 @@ func PeriodName(key string, lang string) string {
 			return key
 		}
 		if en {
-			return "one-off, " + d.Format("02/01/2006")
+			return "one-off, due " + d.Format("02/01/2006")
 		}
-		return "đợt " + d.Format("02/01/2006")
+		return "một lần, hạn ngày " + viDate(d)
 	}
 	return key
 }

@@ -225,12 +225,12 @@ func TestQuickStart(t *testing.T) {
 			t.Fatalf("no %q to %d: %v", want, chatID, err)
 		}
 	}
-	wait(head.ID, "Chào mừng Trần Thị Bình")
+	wait(head.ID, "Kính chào đồng chí Trần Thị Bình")
 	wait(head.ID, "Báo cáo")
 
 	admin := srv.NewUser(502, "Lê Quản Trị", "qt", "vi")
 	srv.InjectText(telegramtest.PrivateChat(admin), admin, "/start "+token(adminInvite))
-	wait(admin.ID, "Chào mừng Lê Quản Trị")
+	wait(admin.ID, "Kính chào đồng chí Lê Quản Trị")
 	office := srv.NewGroup(-4001, "Văn phòng Sở")
 	group := srv.NewSupergroup(-1004002, "Sở Nội vụ", false)
 	srv.InjectText(office, admin, "/bind office")
