@@ -363,7 +363,12 @@ func (b *Bot) movedReason(pl *reminders.Planner, lang string, it db.Item) string
 	if lang != "en" {
 		return p.MovedReason
 	}
-	if day, ok := pl.Calendar().DayInfo(p.DueAt); ok {
+	// A year the Government has not announced is the rule's estimate; the
+	// Vietnamese reason says "(dự kiến)" already.
+	switch day, ok := pl.Calendar().DayInfo(p.DueAt); {
+	case ok && day.Estimated:
+		return day.NameEN + " (estimated)"
+	case ok:
 		return day.NameEN
 	}
 	return weekday(p.DueAt, b.loc, "en") // a plain weekend

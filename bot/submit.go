@@ -579,8 +579,8 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	var sb strings.Builder
 	sb.WriteString(tr(lang, "sub.receipt", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 		sub.Receipt(), formatDateTime(sub.ReceivedAt, b.loc), b.lateness(lang, sub, it), sub.Version))
-	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr(lang, "sub.receipt_docno", sub.DocNumber))
+	if line := docRefLine(lang, sub.DocNumber, in.Caption); line != "" {
+		sb.WriteString("\n" + line)
 	}
 	sb.WriteString("\n" + tr(lang, "sub.receipt_files"))
 	for _, f := range sub.Files {
@@ -605,10 +605,10 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	officeLang := b.chatLang(tx.Reader())
 	sb.WriteString(tr(officeLang, "sub.office", sub.Receipt(), unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
 		reminders.PeriodName(it.Period.Key, officeLang), sub.Version, in.SenderName, formatDateTime(sub.ReceivedAt, b.loc), b.lateness(officeLang, sub, it)))
-	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr(officeLang, "sub.receipt_docno", sub.DocNumber))
+	if line := docRefLine(officeLang, sub.DocNumber, in.Caption); line != "" {
+		sb.WriteString("\n" + line)
 	}
-	if in.Caption != "" {
+	if in.Caption != "" && !captionAddsNothing(in.Caption) {
 		sb.WriteString("\n" + tr(officeLang, "sub.office_caption", clip(in.Caption, 300)))
 	}
 	if wasAccepted {

@@ -7,6 +7,8 @@ var textsEN = map[string]string{
 	// /history (hist.).
 	"sub.receipt":           "✅ The bot has received the report.\n\nReport: %s — %s\nReceipt code: %s\nReceived at: %s\nStatus: %s\nVersion: %d",
 	"sub.receipt_docno":     "Document number and symbol: %s",
+	"sub.receipt_docref":    "Document number and symbol: %s; issued on %s",
+	"sub.receipt_issued":    "Issued on %s",
 	"sub.receipt_files":     "Files stored:",
 	"sub.receipt_file":      "• %[1]s",
 	"sub.receipt_next":      "The Department Office will record the report as received and tell you the result here.",

@@ -7,6 +7,8 @@ var textsVI = map[string]string{
 	// /history (hist.).
 	"sub.receipt":           "✅ Bot đã nhận báo cáo.\n\nBáo cáo: %s — %s\nMã tiếp nhận: %s\nThời gian nhận: %s\nTình trạng: %s\nPhiên bản: %d",
 	"sub.receipt_docno":     "Số, ký hiệu văn bản: %s",
+	"sub.receipt_docref":    "Số, ký hiệu văn bản: %s; ngày ban hành: %s",
+	"sub.receipt_issued":    "Ngày ban hành: %s",
 	"sub.receipt_files":     "Tệp đã lưu:",
 	"sub.receipt_file":      "• %[1]s",
 	"sub.receipt_next":      "Văn phòng Sở sẽ xem xét, tiếp nhận báo cáo và thông báo kết quả tại đây.",

@@ -103,3 +103,24 @@ func (h *harness) setLang(telegramID int64, lang string) {
 		return tx.SetMemberLang(m.ID, lang)
 	})
 }
+
+// TestEstimatedDayOffIsSaidSo: a deadline moved by a day off of a year the
+// Government has not announced (Tết 2027, the rule's estimate) says so.
+func TestEstimatedDayOffIsSaidSo(t *testing.T) {
+	h := newHarness(t, at(2027, 1, 25, 9, 0))
+	h.remImportPlan("recurrence: yearly 10/06", "recurrence: once 08/02/2027")
+	vi := h.srv.NewUser(1001, "A", "", "vi")
+	en := h.srv.NewUser(1002, "Anna", "", "en")
+	h.join(vi, "TCBC", db.RoleHead)
+	h.join(en, "TCBC", db.RoleMember)
+	h.setLang(en.ID, "en")
+	h.remTick(at(2027, 2, 12, 8, 0))
+	got := h.waitText(vi.ID, "sang ngày làm việc kế tiếp")
+	if !strings.Contains(got.Text, "vì Tết Nguyên đán (mùng 3) (dự kiến).") {
+		t.Errorf("reminder does not say the day off is estimated:\n%s", got.Text)
+	}
+	got = h.waitText(en.ID, "to the next working day")
+	if !strings.Contains(got.Text, "because of Lunar New Year (day 3) (estimated).") {
+		t.Errorf("English reminder does not say the day off is estimated:\n%s", got.Text)
+	}
+}
