@@ -32,6 +32,7 @@ func (b *Bot) registerConsole() {
 	b.addCommand(&command{name: "export", roles: viewers, inGroup: true, handle: b.cmdExport})
 	b.addCommand(&command{name: "archive", roles: staff, inGroup: true, handle: b.cmdArchive})
 	b.addCommand(&command{name: "received", roles: staff, handle: b.cmdReceived})
+	b.addCommand(&command{name: "soden", roles: staff, handle: b.cmdIncoming})
 	b.addCommand(&command{name: "units", roles: staff, inGroup: true, handle: b.cmdUnits})
 	b.addCommand(&command{name: "members", roles: staff, handle: b.cmdMembers})
 	b.addCommand(&command{name: "invite", roles: staff, handle: b.cmdInvite})
@@ -296,6 +297,10 @@ func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []period
 		if err != nil {
 			return rep, err
 		}
+		incoming, err := r.IncomingNumbers(v.Period.ID)
+		if err != nil {
+			return rep, err
+		}
 		byAssignment := map[int64]db.Item{}
 		for _, it := range v.Items {
 			byAssignment[it.ID] = it
@@ -305,7 +310,7 @@ func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []period
 			e := export.Entry{
 				Receipt: s.Receipt(), UnitCode: it.Unit.Code, UnitName: it.Unit.Name, Obligation: v.Obligation.Code,
 				Period: reminders.PeriodName(v.Period.Key, lang), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
-				Status: tr(lang, "export.sub_"+s.Status), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
+				Status: tr(lang, "export.sub_"+s.Status), ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber, IncomingNo: incoming[s.ID],
 			}
 			if s.ReviewedBy != 0 {
 				if _, ok := names[s.ReviewedBy]; !ok {

@@ -275,7 +275,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 // consoleCommands are the console's commands and who may use them.
 var consoleCommands = map[string][]db.Role{
 	"status": viewers, "export": viewers,
-	"overdue": staff, "remind": staff, "announce": staff, "archive": staff, "received": staff,
+	"overdue": staff, "remind": staff, "announce": staff, "archive": staff, "received": staff, "soden": staff,
 	"units": staff, "members": staff, "invite": staff, "remove": staff, "deadline": staff, "plan": staff, "obligation": staff,
 	"calendar": everyone,
 }

@@ -160,6 +160,7 @@ var textsEN = map[string]string{
 	"cmd.plan":       "The current plan (YAML)",
 	"cmd.remove":     "Remove a member",
 	"cmd.deadline":   "Move a deadline for every unit",
+	"cmd.soden":      "Record the register's incoming number for a receipt code",
 	"cmd.obligation": "Close or reopen a report: /obligation close|reopen CODE (to add or edit one, edit the /plan file and send it back)",
 	"cmd.cancel":     "Cancel what you are doing",
 	"stranger.only":  "You have not joined the bot yet. Please open the invite link the Department Office gave you.",
@@ -327,6 +328,9 @@ var textsEN = map[string]string{
 	"manage.received_scan_offer":   "📎 If you have a scan, send the file now (PDF or photo) to attach it to receipt %s; send any message to skip.",
 	"manage.received_scan_skipped": "Skipped; no scan attached to receipt %s.",
 	"manage.received_scan_ok":      "📎 Attached the scan «%s» (%s, SHA-256 %s…) to receipt %s of %s.",
+	"manage.incoming_usage":        "Usage: /soden RECEIPT_CODE INCOMING_NO, e.g. /soden 12/2026 245 — records the Office register's incoming number for the report with receipt code 12/2026.",
+	"manage.incoming_unknown":      "No report has the receipt code %s.",
+	"manage.incoming_ok":           "✅ Incoming number %s recorded for receipt code %s.",
 
 	// Closing and reopening an obligation from chat.
 	"obligation.usage":          "Usage: /obligation close REPORT_CODE to stop requiring a report, /obligation reopen REPORT_CODE to require it again. To add or edit a report, use /plan, edit the plan file and send it back to the bot.",

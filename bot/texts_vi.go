@@ -165,6 +165,7 @@ var textsVI = map[string]string{
 	"cmd.plan":       "Kế hoạch hiện hành (tệp YAML)",
 	"cmd.remove":     "Xoá một thành viên",
 	"cmd.deadline":   "Dời hạn nộp cho tất cả đơn vị",
+	"cmd.soden":      "Ghi số đến (sổ văn bản đến) cho một mã tiếp nhận",
 	"cmd.obligation": "Thôi yêu cầu hoặc yêu cầu lại một báo cáo: /obligation close|reopen MÃ (thêm, sửa báo cáo: sửa tệp /plan rồi gửi lại)",
 	"cmd.cancel":     "Huỷ thao tác đang làm",
 	"stranger.only":  "Đồng chí chưa tham gia bot. Đề nghị mở link mời do Văn phòng Sở cấp.",
@@ -337,6 +338,9 @@ var textsVI = map[string]string{
 	"manage.received_scan_offer":   "📎 Nếu có bản quét, hãy gửi ngay tệp (PDF hoặc ảnh chụp) để đính kèm vào mã tiếp nhận %s; gửi một tin nhắn bất kỳ để bỏ qua.",
 	"manage.received_scan_skipped": "Đã bỏ qua, không đính kèm bản quét vào mã tiếp nhận %s.",
 	"manage.received_scan_ok":      "📎 Đã đính kèm bản quét «%s» (%s, SHA-256 %s…) vào mã tiếp nhận %s của %s.",
+	"manage.incoming_usage":        "Cách dùng: /soden MÃ_TIẾP_NHẬN SỐ_ĐẾN, ví dụ /soden 12/2026 245 — ghi số đến trong sổ văn bản đến của Văn phòng Sở cho báo cáo có mã tiếp nhận 12/2026.",
+	"manage.incoming_unknown":      "Không có báo cáo nào có mã tiếp nhận %s.",
+	"manage.incoming_ok":           "✅ Đã ghi số đến %s cho báo cáo có mã tiếp nhận %s.",
 
 	// Closing and reopening an obligation from chat.
 	"obligation.usage":          "Cách dùng: /obligation close MÃ_BÁO_CÁO để thôi yêu cầu một báo cáo, /obligation reopen MÃ_BÁO_CÁO để yêu cầu lại. Muốn thêm hoặc sửa một báo cáo, dùng /plan, sửa tệp kế hoạch rồi gửi lại cho bot.",

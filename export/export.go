@@ -43,6 +43,9 @@ type Entry struct {
 	ReviewedAt time.Time // zero: not reviewed yet
 	DocNumber  string
 	SHA256     []string // one per file
+	// IncomingNo is the Office register's "số đến" recorded against the
+	// receipt code, if any.
+	IncomingNo string
 }
 
 // Report is everything one export holds. Times are shown in Location; the
@@ -81,13 +84,13 @@ var (
 	labelsVI = Labels{
 		StatusSheet: StatusSheet, RegisterSheet: RegisterSheet, UnitCode: "Mã đơn vị", UnitName: "Tên đơn vị",
 		Register: []string{"Mã tiếp nhận", "Mã đơn vị", "Tên đơn vị", "Mã báo cáo", "Kỳ báo cáo", "Lần nộp",
-			"Thời điểm nhận", "Đúng hạn / chậm nộp", "Trạng thái", "Người tiếp nhận", "Thời điểm tiếp nhận", "Số, ký hiệu văn bản", "SHA-256"},
+			"Thời điểm nhận", "Đúng hạn / chậm nộp", "Trạng thái", "Người tiếp nhận", "Thời điểm tiếp nhận", "Số, ký hiệu văn bản", "SHA-256", "Số đến"},
 		onTime: "Đúng hạn", late: "Chậm nộp %d ngày", docLang: "vi-VN",
 	}
 	labelsEN = Labels{
 		StatusSheet: "Status", RegisterSheet: "Register", UnitCode: "Unit code", UnitName: "Unit name",
 		Register: []string{"Receipt code", "Unit code", "Unit name", "Report code", "Period", "Version",
-			"Received at", "On time / late", "Status", "Received by", "Recorded at", "Document number", "SHA-256"},
+			"Received at", "On time / late", "Status", "Received by", "Recorded at", "Document number", "SHA-256", "Incoming no."},
 		onTime: "On time", late: "%d days late", docLang: "en-GB",
 	}
 )
@@ -125,7 +128,7 @@ const (
 func registerRow(e Entry, l Labels) []any {
 	return []any{
 		e.Receipt, e.UnitCode, e.UnitName, e.Obligation, e.Period, e.Version,
-		e.ReceivedAt, l.Timeliness(e.DaysLate), e.Status, e.Reviewer, e.ReviewedAt, e.DocNumber, strings.Join(e.SHA256, "\n"),
+		e.ReceivedAt, l.Timeliness(e.DaysLate), e.Status, e.Reviewer, e.ReviewedAt, e.DocNumber, strings.Join(e.SHA256, "\n"), e.IncomingNo,
 	}
 }
 
@@ -190,7 +193,7 @@ func XLSX(w io.Writer, r Report) error {
 		}
 		rows = append(rows, row)
 	}
-	widths := []float64{12, 11, 40, 11, 24, 8, 17, 13, 12, 22, 17, 16, 66}
+	widths := []float64{12, 11, 40, 11, 24, 8, 17, 13, 12, 22, 17, 16, 66, 10}
 	if err := writeTable(f, st, l.RegisterSheet, toAny(l.Register), rows, widths, 0); err != nil {
 		return err
 	}
