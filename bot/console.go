@@ -476,10 +476,15 @@ func DeadlineCalendar(r *db.Reader, now time.Time, unitCode string) (export.Cale
 	dept, _ := r.Setting("department")
 	cal := export.Calendar{Name: strings.TrimSpace(tr("vi", "cal.name") + " " + dept)}
 	add := func(o db.Obligation, p db.Period, deadline time.Time, uid string) {
+		desc := tr("vi", "cal.description", o.Title, reminders.PeriodName(p.Key, "vi"), o.Basis)
+		if p.MovedReason != "" && deadline.Equal(p.DeadlineAt) {
+			// The reason says "(dự kiến)" when the year is not announced yet.
+			desc += "\n" + tr("vi", "rem.moved", p.DueAt.In(pol.Location()).Format("02/01/2006"), p.MovedReason)
+		}
 		cal.Events = append(cal.Events, export.Event{
 			UID:         uid,
 			Summary:     tr("vi", "cal.summary", o.Code, o.Title, reminders.PeriodName(p.Key, "vi")),
-			Description: tr("vi", "cal.description", o.Title, reminders.PeriodName(p.Key, "vi"), o.Basis),
+			Description: desc,
 			Start:       deadline,
 			Alarms:      alarms(o, deadline, pol),
 			Updated:     now,

@@ -2,9 +2,11 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
@@ -17,11 +19,7 @@ import (
 func TestReminderQuotesTheWordedDeadline(t *testing.T) {
 	h := newHarness(t, at(2026, 5, 25, 9, 0))
 	h.remImportPlan("recurrence: yearly 10/06", "recurrence: yearly before 08/06")
-	vi := h.srv.NewUser(1001, "A", "", "vi")
-	en := h.srv.NewUser(1002, "Anna", "", "en")
-	h.join(vi, "TCBC", db.RoleHead)
-	h.join(en, "TCBC", db.RoleMember)
-	h.setLang(en.ID, "en")
+	vi, en := h.twoReaders()
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
 	want := "Hạn nộp: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai) — còn 7 ngày.\nHạn được dời từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."
@@ -109,11 +107,7 @@ func (h *harness) setLang(telegramID int64, lang string) {
 func TestEstimatedDayOffIsSaidSo(t *testing.T) {
 	h := newHarness(t, at(2027, 1, 25, 9, 0))
 	h.remImportPlan("recurrence: yearly 10/06", "recurrence: once 08/02/2027")
-	vi := h.srv.NewUser(1001, "A", "", "vi")
-	en := h.srv.NewUser(1002, "Anna", "", "en")
-	h.join(vi, "TCBC", db.RoleHead)
-	h.join(en, "TCBC", db.RoleMember)
-	h.setLang(en.ID, "en")
+	vi, en := h.twoReaders()
 	h.remTick(at(2027, 2, 12, 8, 0))
 	got := h.waitText(vi.ID, "sang ngày làm việc kế tiếp")
 	if !strings.Contains(got.Text, "vì Tết Nguyên đán (mùng 3) (dự kiến).") {
@@ -123,4 +117,28 @@ func TestEstimatedDayOffIsSaidSo(t *testing.T) {
 	if !strings.Contains(got.Text, "because of Lunar New Year (day 3) (estimated).") {
 		t.Errorf("English reminder does not say the day off is estimated:\n%s", got.Text)
 	}
+	// The deadlines' calendar (/calendar) says it too.
+	cal, err := DeadlineCalendar(h.store.Read(context.Background()), at(2027, 2, 1, 8, 0), "TCBC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, ev := range cal.Events {
+		found = found || strings.Contains(ev.Description, "vì Tết Nguyên đán (mùng 3) (dự kiến).")
+	}
+	if !found {
+		t.Errorf("no calendar event says the day off is estimated: %+v", cal.Events)
+	}
+}
+
+// twoReaders joins TCBC's head, who reads Vietnamese, and a member who
+// reads English.
+func (h *harness) twoReaders() (vi, en models.User) {
+	h.t.Helper()
+	vi = h.srv.NewUser(1001, "A", "", "vi")
+	en = h.srv.NewUser(1002, "Anna", "", "en")
+	h.join(vi, "TCBC", db.RoleHead)
+	h.join(en, "TCBC", db.RoleMember)
+	h.setLang(en.ID, "en")
+	return vi, en
 }
