@@ -119,6 +119,7 @@ var textsEN = map[string]string{
 	"start.nothing":        "Your unit has no report due at the moment.",
 	"start.howto":          "Before each deadline the bot will remind you here. To submit, just send the report file in this chat.",
 	"owed.line":            "• %s — %s: due %s (%s), %s",
+	"owed.worded":          "• %s — %s: %s (%s), %s",
 	"owed.days_left":       "%d days left",
 	"owed.today":           "due today",
 	"owed.days_late":       "%d days late",

@@ -121,6 +121,7 @@ var textsVI = map[string]string{
 	"start.nothing":        "Hiện đơn vị chưa có báo cáo nào phải nộp.",
 	"start.howto":          "Khi đến hạn, bot sẽ nhắc đồng chí tại đây. Để nộp, chỉ cần gửi tệp báo cáo vào cuộc trò chuyện này.",
 	"owed.line":            "• %s — %s: hạn %s (%s), %s",
+	"owed.worded":          "• %s — %s: %s (%s), %s",
 	"owed.days_left":       "còn %d ngày",
 	"owed.today":           "hôm nay là hạn cuối",
 	"owed.days_late":       "đã quá hạn %d ngày",

@@ -20,6 +20,8 @@ func TestReminderQuotesTheWordedDeadline(t *testing.T) {
 	h := newHarness(t, at(2026, 5, 25, 9, 0))
 	h.remImportPlan("recurrence: yearly 10/06", "recurrence: yearly before 08/06")
 	vi, en := h.twoReaders()
+	// The greeting lists what the unit owes in the document's words too.
+	h.waitText(vi.ID, "6 tháng đầu năm 2026: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai), còn 14 ngày")
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
 	want := "Hạn nộp: trước ngày 08/6/2026 — hạn cuối: hết ngày 08/6/2026 (thứ Hai) — còn 7 ngày.\nHạn được dời từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."
