@@ -343,8 +343,9 @@ func periodsTitle(views []periodView, lang string) string {
 	return strings.Join(names, ", ")
 }
 
-// fileKey is a selection's part of a file name, ASCII only.
-func fileKey(views []periodView) string {
+// fileKey is a selection's part of a file name: its periods' names in lang,
+// in ASCII ("6-thang-dau-nam-2026", "first-half-of-2026"), never a key.
+func fileKey(views []periodView, lang string) string {
 	seen := map[string]bool{}
 	var keys []string
 	for _, v := range views {
@@ -354,10 +355,15 @@ func fileKey(views []periodView) string {
 		}
 	}
 	sort.Strings(keys)
-	if len(keys) > 3 {
-		keys = append(keys[:3], "etc")
+	names := make([]string, 0, len(keys))
+	for i, k := range keys {
+		if i == 3 {
+			names = append(names, "etc")
+			break
+		}
+		names = append(names, asciiSlug(reminders.PeriodName(k, lang)))
 	}
-	return strings.Join(keys, "_")
+	return strings.Join(names, "_")
 }
 
 // cmdExport sends the XLSX workbook and the CSV register of a selection.
@@ -373,7 +379,7 @@ func (b *Bot) cmdExport(r *Request) error {
 	if err != nil {
 		return err
 	}
-	base := r.T("export.file") + "-" + fileKey(views)
+	base := r.T("export.file") + "-" + fileKey(views, r.Lang)
 	xlsx, err := b.writeOut(r, base+".xlsx", func(f *os.File) error { return export.XLSX(f, rep) })
 	if err != nil {
 		return err
@@ -442,7 +448,7 @@ func (b *Bot) cmdArchive(r *Request) error {
 	if err != nil {
 		return err
 	}
-	name := r.T("archive.file") + "-" + fileKey(views) + ".zip"
+	name := r.T("archive.file") + "-" + fileKey(views, r.Lang) + ".zip"
 	prog := b.startProgress(r, units)
 	path, err := b.writeOut(r, name, func(f *os.File) error {
 		return export.ArchiveProgress(f, files, r.T("archive.xlsx"), rep, now, func(done int) { prog.update(unitsDone[done-1]) })

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
@@ -113,4 +116,30 @@ func (b *Bot) deadlineWording(lang string, it db.Item) string {
 		return ""
 	}
 	return rule.DeadlineWording(it.Period.DueAt, it.DeadlineAt, b.loc, lang)
+}
+
+// asciiSlug writes a name for a file name in plain ASCII, as the bot's file
+// names are: "quý III/2026" → "quy-III-2026". Vietnamese letters lose their
+// marks, đ becomes d, and anything else becomes one dash.
+func asciiSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = map[rune]rune{'đ': 'd', 'Đ': 'D'}[r]
+		}
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
 }

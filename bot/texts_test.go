@@ -172,3 +172,17 @@ func latinWords(s string) []string {
 	}
 	return out
 }
+
+func TestASCIISlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"6 tháng đầu năm 2026":        "6-thang-dau-nam-2026",
+		"quý III/2026":                "quy-III-2026",
+		"một lần, hạn ngày 31/3/2027": "mot-lan-han-ngay-31-3-2027",
+		"Đợt đầu":                     "Dot-dau",
+		"first half of 2026":          "first-half-of-2026",
+	} {
+		if got := asciiSlug(in); got != want {
+			t.Errorf("asciiSlug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
