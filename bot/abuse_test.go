@@ -129,7 +129,7 @@ func TestHostileDocumentsAndTexts(t *testing.T) {
 	// One chat is handled in order: a final /help answered means all of
 	// the above was handled.
 	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
-	h.waitTextWithin(head.ID, "Các lệnh bạn dùng được", 30*time.Second)
+	h.waitTextWithin(head.ID, "Các lệnh đồng chí dùng được", 30*time.Second)
 	h.srv.InjectText(telegramtest.PrivateChat(stranger), stranger, "/help")
 	h.waitTextWithin(stranger.ID, tr("vi", "stranger.only"), 30*time.Second)
 

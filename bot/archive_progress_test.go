@@ -19,7 +19,7 @@ func TestArchiveShowsProgress(t *testing.T) {
 	if edit.MessageID != start.MessageID {
 		t.Errorf("edited message %d, want the progress message %d", edit.MessageID, start.MessageID)
 	}
-	c.waitMethod("sendDocument", c.office.ID, "Các báo cáo đã duyệt")
+	c.waitMethod("sendDocument", c.office.ID, "Các báo cáo đã tiếp nhận")
 	// Three units are fewer than the step and no time passed: only the last edit.
 	edits := c.srv.SentMatching(telegramtest.All(telegramtest.ByMethod("editMessageText"), telegramtest.ToChat(c.office.ID)))
 	for _, e := range edits {

@@ -74,7 +74,7 @@ func newFuzzBot(f *testing.F) *fuzzBot {
 	now := at(2026, 6, 3, 9, 0)
 	store.Now = func() time.Time { return now }
 	ctx := context.Background()
-	p, err := plan.Parse(readFileF(f, "../examples/plan.yaml"))
+	p, err := plan.Parse(readFileF(f, "testdata/plan.yaml"))
 	if err != nil {
 		f.Fatal(err)
 	}

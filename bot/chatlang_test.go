@@ -20,7 +20,7 @@ func TestChatLanguageEnglishReceiptInTheOffice(t *testing.T) {
 	f.remImportPlan(englishChats...)
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("Báo cáo 6 tháng")})
 
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	copied := f.waitText(f.office.ID, "📥 New report — receipt 1/2026")
 	for _, want := range []string{"Unit: Organisation, Staffing and Non-governmental Organisations Division",
 		"Report: First half-year report on grassroots democracy", "Period: first half of 2026", "Sent by: Nguyễn Văn An"} {
@@ -34,7 +34,7 @@ func TestChatLanguageEnglishReceiptInTheOffice(t *testing.T) {
 	f.press(f.staff, copied, "✅ Accept")
 	f.waitToast("Đã ghi nhận") // the clerk's own language
 	f.waitText(f.office.ID, "✅ Trần Thị Bình accepted report no. 1/2026 (Organisation, Staffing")
-	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận báo cáo")
+	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận")
 }
 
 // TestChatLanguageEnglishDigests: with chat_language: en the group's weekly
@@ -81,7 +81,7 @@ func TestChatLanguageEnglishDigests(t *testing.T) {
 
 	// Without a Director, the escalation goes to the Office, in its language.
 	h.remTick(at(2026, 6, 17, 8, 0))
-	esc := h.waitText(remOfficeChat, "🚨 Reports many days late, for the Director's attention:")
+	esc := h.waitText(remOfficeChat, "The Department Office reports to the Director:")
 	if !strings.Contains(esc.Text, "Organisation, Staffing and Non-governmental Organisations Division") {
 		t.Errorf("escalation:\n%s", esc.Text)
 	}

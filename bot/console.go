@@ -14,6 +14,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/export"
+	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/reporting"
 )
 
@@ -117,8 +118,9 @@ func (b *Bot) chatAction(r *Request, action models.ChatAction) {
 // periodsTitle names what a selection covers (reporting.PeriodsTitle).
 func periodsTitle(views []periodView, lang string) string { return reporting.PeriodsTitle(views, lang) }
 
-// fileKey is a selection's part of a file name, ASCII only.
-func fileKey(views []periodView) string {
+// fileKey is a selection's part of a file name: its periods' names in lang,
+// in ASCII ("6-thang-dau-nam-2026", "first-half-of-2026"), never a key.
+func fileKey(views []periodView, lang string) string {
 	seen := map[string]bool{}
 	var keys []string
 	for _, v := range views {
@@ -128,10 +130,15 @@ func fileKey(views []periodView) string {
 		}
 	}
 	sort.Strings(keys)
-	if len(keys) > 3 {
-		keys = append(keys[:3], "etc")
+	names := make([]string, 0, len(keys))
+	for i, k := range keys {
+		if i == 3 {
+			names = append(names, "etc")
+			break
+		}
+		names = append(names, asciiSlug(reminders.PeriodName(k, lang)))
 	}
-	return strings.Join(keys, "_")
+	return strings.Join(names, "_")
 }
 
 // cmdExport sends the XLSX workbook and the CSV register of a selection.
@@ -143,11 +150,11 @@ func (b *Bot) cmdExport(r *Request) error {
 		return err
 	}
 	b.chatAction(r, models.ChatActionUploadDocument)
-	rep, err := reporting.Workbook(rd, b.loc, now, views)
+	rep, err := reporting.Workbook(rd, b.loc, now, views, r.Lang)
 	if err != nil {
 		return err
 	}
-	base := "tong-hop-" + fileKey(views)
+	base := r.T("export.file") + "-" + fileKey(views, r.Lang)
 	xlsx, err := b.writeOut(r, base+".xlsx", func(f *os.File) error { return export.XLSX(f, rep) })
 	if err != nil {
 		return err
@@ -212,14 +219,14 @@ func (b *Bot) cmdArchive(r *Request) error {
 		r.Reply(r.T("archive.empty", title))
 		return nil
 	}
-	rep, err := reporting.Workbook(rd, b.loc, now, views)
+	rep, err := reporting.Workbook(rd, b.loc, now, views, r.Lang)
 	if err != nil {
 		return err
 	}
-	name := "bao-cao-" + fileKey(views) + ".zip"
+	name := r.T("archive.file") + "-" + fileKey(views, r.Lang) + ".zip"
 	prog := b.startProgress(r, units)
 	path, err := b.writeOut(r, name, func(f *os.File) error {
-		return export.ArchiveProgress(f, files, "Tổng hợp.xlsx", rep, now, func(done int) { prog.update(unitsDone[done-1]) })
+		return export.ArchiveProgress(f, files, r.T("archive.xlsx"), rep, now, func(done int) { prog.update(unitsDone[done-1]) })
 	})
 	if err != nil {
 		prog.finish(r.T("archive.progress_failed"))

@@ -177,18 +177,18 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	defer f.Close()
 	cells := map[string]string{
 		export.StatusSheet + "!A1":   "Mã đơn vị",
-		export.StatusSheet + "!C1":   "BC6T 2026-H1",
+		export.StatusSheet + "!C1":   "BC6T — 6 tháng đầu năm 2026",
 		export.RegisterSheet + "!A2": "1/2026",
 		export.RegisterSheet + "!B2": "TCBC",
 		export.RegisterSheet + "!D2": "BC6T",
 		export.RegisterSheet + "!E2": "6 tháng đầu năm 2026",
 		export.RegisterSheet + "!G2": "03/06/2026 08:00",
 		export.RegisterSheet + "!H2": "Đúng hạn",
-		export.RegisterSheet + "!I2": "Đã duyệt",
+		export.RegisterSheet + "!I2": "Đã tiếp nhận",
 		export.RegisterSheet + "!L2": "45/BC-TCBC",
 		export.RegisterSheet + "!M2": "sha-TCBC",
 		export.RegisterSheet + "!A3": "2/2026",
-		export.RegisterSheet + "!I3": "Chờ duyệt",
+		export.RegisterSheet + "!I3": "Chờ tiếp nhận",
 	}
 	for ref, want := range cells {
 		sheet, cell, _ := strings.Cut(ref, "!")
@@ -201,7 +201,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	for _, row := range rows[1:] {
 		states[row[0]] = row[2]
 	}
-	if states["TCBC"] != "đã duyệt" || states["VP"] != "đã nhận, chờ duyệt" || states["TTRA"] != "chưa nộp, còn hạn" || len(states) != 9 {
+	if states["TCBC"] != "đã tiếp nhận" || states["VP"] != "đã gửi, chờ tiếp nhận" || states["TTRA"] != "chưa nộp, còn hạn" || len(states) != 9 {
 		t.Errorf("status sheet %v", states)
 	}
 	csvDoc := c.waitMethod("sendDocument", c.office.ID, "CSV")
@@ -212,7 +212,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	// The archive: the accepted file under its unit's name, and the summary.
 	c.srv.InjectText(office, c.office, "/archive 2026-H1")
 	c.waitMethod("sendChatAction", c.office.ID, "")
-	zdoc := c.waitMethod("sendDocument", c.office.ID, "Các báo cáo đã duyệt")
+	zdoc := c.waitMethod("sendDocument", c.office.ID, "Các báo cáo đã tiếp nhận")
 	zr, err := zip.NewReader(bytes.NewReader(zdoc.File.Data), int64(len(zdoc.File.Data)))
 	if err != nil {
 		t.Fatalf("archive is not a ZIP: %v", err)
@@ -281,7 +281,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 // consoleCommands are the console's commands and who may use them.
 var consoleCommands = map[string][]db.Role{
 	"status": viewers, "export": viewers,
-	"overdue": staff, "remind": staff, "announce": staff, "archive": staff, "received": staff,
+	"overdue": staff, "remind": staff, "announce": staff, "archive": staff, "received": staff, "soden": staff,
 	"units": staff, "members": staff, "invite": staff, "remove": staff, "deadline": staff, "plan": staff, "obligation": staff,
 	"calendar": everyone,
 }
@@ -314,7 +314,7 @@ func TestEveryRoleTimesEveryConsoleCommand(t *testing.T) {
 		}
 		ctx, cancel := telegramtest.Within(slowWait)
 		helps, err := h.srv.WaitCount(ctx, n, func(s telegramtest.Sent) bool {
-			return s.ChatID == u.ID && strings.Contains(s.Text, "Các lệnh bạn dùng được")
+			return s.ChatID == u.ID && strings.Contains(s.Text, "Các lệnh đồng chí dùng được")
 		})
 		cancel()
 		if err != nil {
@@ -343,7 +343,7 @@ func TestCommandsWithTheBotsNameWorkInTheOfficeGroup(t *testing.T) {
 	c.srv.InjectText(officeChat, c.office, "/status@"+c.bot.Username()+" BC6T")
 	c.waitMethod("sendPhoto", officeChat.ID, "6 tháng đầu năm 2026")
 	c.srv.InjectText(officeChat, c.head, "/overdue@"+c.bot.Username())
-	c.waitMethod("", officeChat.ID, "Lệnh /overdue không dành cho vai trò của bạn")
+	c.waitMethod("", officeChat.ID, "Lệnh /overdue không dành cho vai trò của đồng chí")
 }
 
 func TestChasingLateUnits(t *testing.T) {
@@ -356,7 +356,7 @@ func TestChasingLateUnits(t *testing.T) {
 
 	c.srv.InjectText(office, c.office, "/overdue BC6T")
 	list := c.waitMethod("", c.office.ID, "Bấm nút")
-	for _, want := range []string{"🕒 TCBC", "trễ 3 ngày", "Trưởng đơn vị: Nguyễn Văn An", "Chưa được nhắc lần nào", "🕒 TTRA", "Chưa có Trưởng đơn vị"} {
+	for _, want := range []string{"🕒 TCBC", "quá hạn 3 ngày", "Thủ trưởng đơn vị: Nguyễn Văn An", "Chưa được nhắc lần nào", "🕒 TTRA", "Chưa có Thủ trưởng đơn vị"} {
 		if !strings.Contains(list.Text, want) {
 			t.Errorf("overdue list lacks %q:\n%s", want, list.Text)
 		}
@@ -416,10 +416,10 @@ func TestBadInputGetsAClearAnswer(t *testing.T) {
 		{"/export 2031-H9", "Không tìm thấy báo cáo hoặc kỳ \"2031-H9\""},
 		{"/status NOPE", "Các mã báo cáo: BC6T, BCNAM, KDQUY, KHCT"},
 		{"/export BC6T", "chưa có báo cáo nào được nộp"},
-		{"/archive 2026-H1", "chưa có báo cáo nào được duyệt"},
+		{"/archive 2026-H1", "chưa có báo cáo nào được tiếp nhận"},
 		{"/announce " + strings.Repeat("a", 4097), "4097 ký tự"},
 		{"/invite NOPE", "Không có đơn vị \"NOPE\""},
-		{"/invite admin", "Chỉ quản trị viên mới được mời"},
+		{"/invite admin", "Chỉ Quản trị viên mới được mời"},
 		{"/deadline BC6T 31/02/2026", "Không hiểu ngày"},
 		{"/received NOPE 12/BC", "Không có đơn vị"},
 		{"/remove @nobody", "Không có thành viên @nobody"},
@@ -438,7 +438,7 @@ func TestBadInputGetsAClearAnswer(t *testing.T) {
 func TestPlanFileIsValidatedPreviewedAndAppliedOnlyWhenFresh(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	admin := telegramtest.PrivateChat(c.admin)
-	good, err := os.ReadFile("../examples/plan.yaml")
+	good, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,13 +451,13 @@ func TestPlanFileIsValidatedPreviewedAndAppliedOnlyWhenFresh(t *testing.T) {
 	changed := strings.Replace(string(good), "name: Ban Tôn giáo", "name: Ban Tôn giáo tỉnh", 1)
 	c.srv.InjectDocument(admin, c.admin, telegramtest.Upload{Name: "plan.yaml", Data: []byte(changed)})
 	preview := c.waitMethod("", c.admin.ID, "sẽ thay đổi 1 mục")
-	if !strings.Contains(preview.Text, "unit BTG changed") {
+	if !strings.Contains(preview.Text, "Đơn vị BTG: sửa đổi") {
 		t.Errorf("preview:\n%s", preview.Text)
 	}
 	// Meanwhile someone else changes the plan: the old Confirm is stale.
 	other := strings.Replace(string(good), "name: Thanh tra Sở", "name: Thanh tra", 1)
 	c.srv.InjectDocument(admin, c.admin, telegramtest.Upload{Name: "plan.yml", Data: []byte(other)})
-	second := c.waitMethod("", c.admin.ID, "unit TTRA changed")
+	second := c.waitMethod("", c.admin.ID, "Đơn vị TTRA: sửa đổi")
 	c.press(c.admin, second, "Áp dụng")
 	c.waitMethod("", c.admin.ID, "Đã áp dụng kế hoạch mới")
 	c.press(c.admin, preview, "Áp dụng")
@@ -478,21 +478,21 @@ func TestManagingMembersDeadlinesAndReceipts(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	office := telegramtest.PrivateChat(c.office)
 	c.srv.InjectText(office, c.office, "/units")
-	c.waitMethod("", c.office.ID, "• TCBC — Phòng Tổ chức, biên chế và tổ chức phi chính phủ · Trưởng: Nguyễn Văn An · 1 người tham gia")
+	c.waitMethod("", c.office.ID, "• TCBC — Phòng Tổ chức, biên chế và tổ chức phi chính phủ · Thủ trưởng: Nguyễn Văn An · 1 người tham gia")
 	c.srv.InjectText(office, c.office, "/invite BTG member")
 	inv := c.waitMethod("", c.office.ID, "Link mời")
 	if !strings.Contains(inv.Text, "https://t.me/"+c.bot.Username()+"?start=") {
 		t.Errorf("invite:\n%s", inv.Text)
 	}
 	c.srv.InjectText(office, c.office, "/members TCBC")
-	c.waitMethod("", c.office.ID, "Nguyễn Văn An — TCBC, Trưởng đơn vị")
+	c.waitMethod("", c.office.ID, "Nguyễn Văn An — TCBC, Thủ trưởng đơn vị")
 
 	c.srv.InjectText(office, c.office, "/deadline BC6T 20/06/2026")
 	c.waitMethod("", c.office.ID, "Đã dời hạn BC6T")
 	c.waitMethod("", c.head.ID, "đã dời từ 10/06/2026 sang 17:00 20/06/2026")
 
 	c.srv.InjectText(office, c.office, "/received TCBC BC6T email 123/BC-TCBC")
-	c.waitMethod("", c.office.ID, "Đã ghi nhận, số tiếp nhận 1/2026")
+	c.waitMethod("", c.office.ID, "Đã ghi nhận, mã tiếp nhận 1/2026")
 	c.srv.InjectText(office, c.office, "/received TCBC BC6T email 123/BC-TCBC")
 	c.waitMethod("", c.office.ID, "đã được ghi nhận trước đó")
 

@@ -173,7 +173,7 @@ func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, lang string, now ti
 			for _, it := range sum.Late {
 				names = append(names, unitName(it.Unit, lang))
 			}
-			text += tr(lang, "summary.late_names", capList(lang, names, ", "))
+			text += tr(lang, "summary.late_names", capList(lang, names, "; "))
 		case len(sum.Late) > 0:
 			text += tr(lang, "summary.late_count", len(sum.Late))
 		}

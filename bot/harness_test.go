@@ -99,7 +99,7 @@ func (h *harness) setNow(t time.Time) { h.sim.Set(t) }
 // importPlan loads the example plan, as "reportbot plan import" does.
 func (h *harness) importPlan() {
 	h.t.Helper()
-	data, err := os.ReadFile("../examples/plan.yaml")
+	data, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestOffsetNeverMovesPastAnUnstoredUpdate(t *testing.T) {
 	if _, err := conn.Exec(`DROP TRIGGER full_disk`); err != nil {
 		t.Fatal(err)
 	}
-	h.waitText(head.ID, "Các lệnh bạn dùng được")
+	h.waitText(head.ID, "Các lệnh đồng chí dùng được")
 	if got := h.srv.ConfirmedOffset(); got < confirmed {
 		t.Fatalf("offset went back: %d < %d", got, confirmed)
 	}
@@ -94,7 +94,7 @@ func TestRedeliveredUpdateIsHandledOnce(t *testing.T) {
 	h.waitText(head.ID, "Switched to English")
 	var helps int
 	for _, s := range h.srv.SentMatching(telegramtest.ToChat(head.ID)) {
-		if strings.Contains(s.Text, "Các lệnh bạn dùng được") {
+		if strings.Contains(s.Text, "Các lệnh đồng chí dùng được") {
 			helps++
 		}
 	}

@@ -159,7 +159,7 @@ func TestReceivedGetsTheOfficeCard(t *testing.T) {
 	f.press(f.staff, card, "Tiếp nhận")
 	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
 	f.waitClosed(f.office.ID, card.MessageID, "Đã tiếp nhận")
-	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
+	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code, "vi")
 	if err != nil || len(rep.Entries) != 1 || rep.Entries[0].Receipt != "1/2026" {
 		t.Errorf("register %+v (%v), want the received report", rep.Entries, err)
 	}

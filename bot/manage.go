@@ -59,10 +59,12 @@ func (b *Bot) cmdUnits(r *Request) error {
 
 // cmdDeadline moves the current period's deadline of an obligation for
 // every unit without an extension of its own, and tells each affected
-// head: "/deadline BC6T 20/06/2026".
+// head: "/deadline BC6T 20/06/2026", or worded as a document says it:
+// "/deadline BC6T trước ngày 20/6/2026" (last day 19/06), "… chậm nhất ngày 20/6/2026".
 func (b *Bot) cmdDeadline(r *Request) error {
-	words := strings.Fields(r.Ev.Args)
-	if len(words) != 2 {
+	code, when, _ := strings.Cut(strings.TrimSpace(r.Ev.Args), " ")
+	words := []string{code, strings.TrimSpace(when)}
+	if code == "" || words[1] == "" {
 		r.Reply(r.T("manage.deadline_usage"))
 		return nil
 	}
@@ -75,7 +77,7 @@ func (b *Bot) cmdDeadline(r *Request) error {
 	if err != nil {
 		return err
 	}
-	day, err := time.ParseInLocation("2/1/2006", words[1], b.loc)
+	day, _, err := reminders.ParseDeadlineDate(words[1], b.loc)
 	if err != nil {
 		r.Reply(r.T("manage.deadline_bad_date", words[1]))
 		return nil
@@ -214,7 +216,7 @@ func (b *Bot) maybePlanFile(r *Request) (handled bool, err error) {
 	draft := shortHash(data)
 	lines := []string{r.T("manage.plan_diff", p.Department, len(changes))}
 	for _, c := range changes {
-		lines = append(lines, "• "+c.String())
+		lines = append(lines, "• "+plan.DescribeChange(c, r.Lang))
 	}
 	r.ReplyWith(db.OutMessage{Text: strings.Join(lines, "\n"), Markup: Keyboard([]Button{
 		// The button carries both the new file's hash and the hash of the

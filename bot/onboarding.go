@@ -116,8 +116,12 @@ func (b *Bot) owedLines(r *Request, unitID int64, max int) (string, error) {
 // owedLine says what is owed, for which period, by when, and how long is left.
 func (b *Bot) owedLine(lang string, it db.Item) string {
 	when := b.when(lang, it.DeadlineAt, b.store.Now())
-	line := tr(lang, "owed.line", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-		formatDate(it.DeadlineAt, b.loc), weekday(it.DeadlineAt, b.loc, lang), when)
+	key, deadline := "owed.line", formatDate(it.DeadlineAt, b.loc)
+	if worded := b.deadlineWording(lang, it); worded != "" {
+		key, deadline = "owed.worded", worded
+	}
+	line := tr(lang, key, obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
+		deadline, weekday(it.DeadlineAt, b.loc, lang), when)
 	if it.Period.MovedReason != "" && it.DeadlineAt.Equal(it.Period.DeadlineAt) {
 		line += tr(lang, "owed.moved", formatDate(it.Period.DueAt, b.loc), it.Period.MovedReason)
 	}

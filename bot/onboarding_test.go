@@ -18,12 +18,12 @@ func TestHeadJoinsAndSeesWhatTheUnitOwesNext(t *testing.T) {
 	head := h.srv.NewUser(1001, "Nguyễn Văn An", "an", "vi")
 	got := h.join(head, "TCBC", db.RoleHead)
 	for _, want := range []string{
-		"Chào mừng Nguyễn Văn An",
-		"Trưởng đơn vị",
+		"Kính chào đồng chí Nguyễn Văn An",
+		"Thủ trưởng đơn vị",
 		"Phòng Tổ chức, biên chế",
 		"6 tháng đầu năm 2026",
 		"10/06/2026",
-		"Thứ Tư",
+		"thứ Tư",
 		"còn 16 ngày",
 	} {
 		if !strings.Contains(got.Text, want) {
@@ -100,14 +100,14 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	a := h.srv.NewUser(1, "A", "", "vi")
 	b := h.srv.NewUser(2, "B", "", "vi")
 	h.srv.InjectText(telegramtest.PrivateChat(a), a, "/start "+token)
-	h.waitText(a.ID, "Chào mừng")
+	h.waitText(a.ID, "Kính chào")
 
 	h.srv.InjectText(telegramtest.PrivateChat(b), b, "/start "+token)
 	h.waitText(b.ID, "đã được sử dụng")
 
 	// The same user opening the same link again is told they joined already.
 	h.srv.InjectText(telegramtest.PrivateChat(a), a, "/start "+token)
-	h.waitText(a.ID, "Bạn đã tham gia với vai trò Trưởng đơn vị. Gõ /help")
+	h.waitText(a.ID, "Đồng chí đã tham gia với vai trò Thủ trưởng đơn vị. Gõ /help")
 
 	late := h.invite("VP", db.RoleMember)
 	h.setNow(h.clock().Add(8 * 24 * time.Hour))
@@ -130,7 +130,7 @@ func TestAdminBindsOfficeChatAndGroupOthersCannot(t *testing.T) {
 	h.waitText(office.ID, "không dành cho vai trò")
 	stranger := h.srv.NewUser(12, "X", "", "vi")
 	h.srv.InjectText(office, stranger, "/bind office")
-	h.waitText(office.ID, "Chỉ quản trị viên")
+	h.waitText(office.ID, "Chỉ Quản trị viên")
 
 	h.srv.InjectText(office, admin, "/bind@"+h.bot.Username()+" office")
 	h.waitText(office.ID, "nhóm Văn phòng Sở")
@@ -158,12 +158,12 @@ func TestHelpListsOnlyTheRolesCommands(t *testing.T) {
 	h.join(admin, "", db.RoleAdmin)
 	h.join(head, "CCHC", db.RoleHead)
 	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
-	got := h.waitText(head.ID, "Các lệnh bạn dùng được")
+	got := h.waitText(head.ID, "Các lệnh đồng chí dùng được")
 	if strings.Contains(got.Text, "/bind") {
 		t.Errorf("head's help offers /bind:\n%s", got.Text)
 	}
 	h.srv.InjectText(telegramtest.PrivateChat(admin), admin, "/help")
-	got = h.waitText(admin.ID, "Các lệnh bạn dùng được")
+	got = h.waitText(admin.ID, "Các lệnh đồng chí dùng được")
 	if !strings.Contains(got.Text, "/bind") {
 		t.Errorf("admin's help lacks /bind:\n%s", got.Text)
 	}
@@ -179,7 +179,7 @@ func TestLanguageFollowsTelegramThenChoice(t *testing.T) {
 		t.Errorf("English user greeted:\n%s", got.Text)
 	}
 	got = h.join(fr, "BTDKT", db.RoleHead)
-	if !strings.Contains(got.Text, "Chào mừng Pierre") {
+	if !strings.Contains(got.Text, "Kính chào đồng chí Pierre") {
 		t.Errorf("French user should be greeted in Vietnamese:\n%s", got.Text)
 	}
 	h.srv.InjectText(telegramtest.PrivateChat(fr), fr, "/lang en")

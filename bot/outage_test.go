@@ -481,7 +481,7 @@ func TestOutageDuringADownload(t *testing.T) {
 		f := newSubFixture(t)
 		f.srv.AddFault(telegramtest.Fault{Method: "getFile", Times: downloadAttempts - 1, Status: 502})
 		f.send(upload)
-		f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+		f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 		if n := f.calls.getFile.Load(); n != downloadAttempts {
 			t.Errorf("%d getFile calls, want %d", n, downloadAttempts)
 		}
@@ -529,7 +529,7 @@ func TestOutageDuringADownload(t *testing.T) {
 			}
 			f.srv.ClearFaults()
 			f.send(upload)
-			f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+			f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 			checkOneStored(t, f, data)
 		})
 	}
@@ -580,7 +580,7 @@ func TestOutageDuringADownload(t *testing.T) {
 				t.Errorf("head told %d times to send again, want once", n)
 			}
 			f.send(upload)
-			f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+			f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 			checkOneStored(t, f, data)
 		})
 	}

@@ -99,7 +99,7 @@ func TestFloodIsAnsweredOnceAndOthersStillServed(t *testing.T) {
 	})
 	h.setNow(start.Add(2 * time.Minute))
 	h.srv.InjectText(telegramtest.PrivateChat(flooder), flooder, "/help")
-	h.waitText(flooder.ID, "Các lệnh bạn dùng được")
+	h.waitText(flooder.ID, "Các lệnh đồng chí dùng được")
 	h.srv.InjectText(telegramtest.PrivateChat(stranger), stranger, "/help")
 	h.waitText(stranger.ID, "You have not joined")
 

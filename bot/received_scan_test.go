@@ -17,7 +17,7 @@ func TestReceivedOnPaperWithAScan(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	office := telegramtest.PrivateChat(c.office)
 	c.srv.InjectText(office, c.office, "/received TCBC BC6T giấy 45/BC-TCBC")
-	c.waitMethod("", c.office.ID, "gửi ngay tệp (PDF hoặc ảnh chụp) để đính kèm vào số tiếp nhận 1/2026")
+	c.waitMethod("", c.office.ID, "gửi ngay tệp (PDF hoặc ảnh chụp) để đính kèm vào mã tiếp nhận 1/2026")
 
 	scan := []byte("%PDF-1.4 bản quét báo cáo TCBC")
 	c.srv.InjectDocument(office, c.office, telegramtest.Upload{Name: "bản quét.pdf", Data: scan})
@@ -55,18 +55,18 @@ func TestReceivedOnPaperWithAScan(t *testing.T) {
 
 	// The question was answered: another file is no scan.
 	c.srv.InjectDocument(office, c.office, telegramtest.Upload{Name: "khác.pdf", Data: []byte("%PDF-1.4 khác")})
-	c.waitMethod("", c.office.ID, "Bạn không thuộc đơn vị nào")
+	c.waitMethod("", c.office.ID, "Đồng chí không thuộc đơn vị nào")
 	if s2, _ := rd.Submission(s.ID); len(s2.Files) != 1 {
 		t.Errorf("a second file was attached: %+v", s2.Files)
 	}
 
 	// A disguised scan is refused and the question stays; text then skips it.
 	c.srv.InjectText(office, c.office, "/received VP BC6T email 12/BC-VP")
-	c.waitMethod("", c.office.ID, "số tiếp nhận 2/2026;")
+	c.waitMethod("", c.office.ID, "mã tiếp nhận 2/2026;")
 	c.srv.InjectDocument(office, c.office, telegramtest.Upload{Name: "scan.pdf", Data: []byte("MZ\x90\x00 not a pdf")})
 	c.waitMethod("", c.office.ID, "không khớp với phần mở rộng")
 	c.srv.InjectText(office, c.office, "không có bản quét")
-	c.waitMethod("", c.office.ID, "không đính kèm bản quét vào số tiếp nhận 2/2026")
+	c.waitMethod("", c.office.ID, "không đính kèm bản quét vào mã tiếp nhận 2/2026")
 	if p, err := rd.PeekPendingInput(c.office.ID, c.office.ID); err == nil {
 		t.Errorf("still waiting: %+v", p)
 	}

@@ -283,8 +283,12 @@ func (b *Bot) reminderBody(pl *reminders.Planner, lang string, it db.Item, now t
 	if it.Obligation.Basis != "" {
 		sb.WriteString("\n" + tr(lang, "rem.basis", it.Obligation.Basis))
 	}
-	sb.WriteString("\n" + tr(lang, "rem.deadline", weekday(it.DeadlineAt, b.loc, lang), formatDate(it.DeadlineAt, b.loc),
-		it.DeadlineAt.In(b.loc).Format("15:04"), b.when(lang, it.DeadlineAt, now)))
+	if worded := b.deadlineWording(lang, it); worded != "" {
+		sb.WriteString("\n" + tr(lang, "rem.worded", worded, weekday(it.DeadlineAt, b.loc, lang), b.when(lang, it.DeadlineAt, now)))
+	} else {
+		sb.WriteString("\n" + tr(lang, "rem.deadline", weekday(it.DeadlineAt, b.loc, lang), formatDate(it.DeadlineAt, b.loc),
+			it.DeadlineAt.In(b.loc).Format("15:04"), b.when(lang, it.DeadlineAt, now)))
+	}
 	if reason := b.movedReason(pl, lang, it); reason != "" {
 		sb.WriteString("\n" + tr(lang, "rem.moved", formatDate(it.Period.DueAt, b.loc), reason))
 	}
@@ -321,7 +325,12 @@ func (b *Bot) movedReason(pl *reminders.Planner, lang string, it db.Item) string
 	if lang != "en" {
 		return p.MovedReason
 	}
-	if day, ok := pl.Calendar().DayInfo(p.DueAt); ok {
+	// A year the Government has not announced is the rule's estimate; the
+	// Vietnamese reason says "(dự kiến)" already.
+	switch day, ok := pl.Calendar().DayInfo(p.DueAt); {
+	case ok && day.Estimated:
+		return day.NameEN + " (estimated)"
+	case ok:
 		return day.NameEN
 	}
 	return weekday(p.DueAt, b.loc, "en") // a plain weekend
@@ -334,7 +343,7 @@ func (b *Bot) stageName(lang string, s reminders.Stage, it db.Item) string {
 	case reminders.StageBefore:
 		switch {
 		case s.Offset.Dur > 0:
-			return tr(lang, "rem.stage_dur", s.Offset.String())
+			return tr(lang, "rem.stage_dur", s.Offset.Words(lang))
 		case s.Offset.Days == 0:
 			return tr(lang, "rem.stage_morning")
 		}

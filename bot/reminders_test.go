@@ -41,7 +41,7 @@ func (h *harness) remTick(at time.Time) {
 // importPlanWith loads the example plan with some text replaced, to vary it.
 func (h *harness) remImportPlan(oldNew ...string) {
 	h.t.Helper()
-	data, err := os.ReadFile("../examples/plan.yaml")
+	data, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 		{at(2026, 6, 3, 8, 0), "còn 7 ngày"},
 		{at(2026, 6, 5, 8, 0), "còn 5 ngày"}, // the 3-day reminder: Sunday 7/6 moves to Friday
 		{at(2026, 6, 9, 8, 0), "còn 1 ngày"},
-		{at(2026, 6, 10, 8, 0), "hạn chót là hôm nay"},
+		{at(2026, 6, 10, 8, 0), "hôm nay là hạn cuối"},
 	}
 	for _, s := range steps {
 		h.remTick(s.at.Add(-time.Minute)) // nothing yet
@@ -157,7 +157,7 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 			"Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ",
 			"Kỳ báo cáo: 6 tháng đầu năm 2026",
 			"Căn cứ: Kế hoạch số 38/KH-UBND",
-			"Hạn nộp: Thứ Tư, 10/06/2026 lúc 17:00",
+			"Hạn nộp: thứ Tư, 10/06/2026 lúc 17:00",
 			"gửi tệp báo cáo vào cuộc trò chuyện này, hoặc trả lời tin nhắn này bằng tệp",
 		} {
 			if !strings.Contains(got.Text, want) {
@@ -178,13 +178,13 @@ func TestHeadGetsRemindersAndOfficeTheOverdueDigest(t *testing.T) {
 
 	h.remTick(at(2026, 6, 11, 8, 0))
 	got := h.waitText(head.ID, "⚠️ Báo cáo đã quá hạn")
-	if !strings.Contains(got.Text, "đã trễ 1 ngày") {
+	if !strings.Contains(got.Text, "đã quá hạn 1 ngày") {
 		t.Errorf("overdue notice:\n%s", got.Text)
 	}
-	digest := h.waitText(remOfficeChat, "📋 Tổng hợp báo cáo trễ hạn ngày 11/06/2026")
+	digest := h.waitText(remOfficeChat, "📋 Tổng hợp báo cáo quá hạn ngày 11/06/2026")
 	for _, want := range []string{
 		"Phòng Tổ chức, biên chế và tổ chức phi chính phủ — Báo cáo 6 tháng đầu năm",
-		"(6 tháng đầu năm 2026): hạn 10/06/2026, trễ 1 ngày",
+		"(6 tháng đầu năm 2026): hạn 10/06/2026, quá hạn 1 ngày",
 		"Thanh tra Sở — Báo cáo 6 tháng đầu năm", // every late unit, joined or not
 		"đơn vị chưa có ai tham gia bot",
 	} {
@@ -329,7 +329,7 @@ func TestRemindersOverAHalfYear(t *testing.T) {
 	}
 	var dups []string
 	for k, n := range texts {
-		if n > 1 && !strings.Contains(k, "Chào mừng") {
+		if n > 1 && !strings.Contains(k, "Kính chào") {
 			dups = append(dups, k)
 		}
 	}
@@ -380,7 +380,7 @@ func TestSubmittingBetweenStagesStopsReminders(t *testing.T) {
 	for _, now := range []time.Time{at(2026, 6, 5, 8, 0), at(2026, 6, 9, 8, 0), at(2026, 6, 10, 8, 0), at(2026, 6, 11, 8, 0), at(2026, 6, 17, 8, 0)} {
 		h.remTick(now)
 	}
-	h.waitText(b.ID, "hạn chót là hôm nay")
+	h.waitText(b.ID, "hôm nay là hạn cuối")
 	if got := h.remindersTo(it, a.ID); len(got) != 1 {
 		t.Errorf("after submitting, TCBC got %v", got)
 	}
@@ -451,7 +451,7 @@ func TestWeeklyDigestAndSummaryInTheGroup(t *testing.T) {
 		t.Errorf("weekly digest:\n%s", week.Text)
 	}
 	for _, want := range []string{
-		"• Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026: hạn Thứ Tư, 10/06/2026 (còn 2 ngày); đã nộp 0/9 đơn vị",
+		"• Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026: hạn thứ Tư, 10/06/2026 (còn 2 ngày); đã nộp 0/9 đơn vị",
 	} {
 		if !strings.Contains(week.Text, want) {
 			t.Errorf("weekly digest lacks %q:\n%s", want, week.Text)
@@ -474,14 +474,14 @@ func TestWeeklyDigestAndSummaryInTheGroup(t *testing.T) {
 	h.remTick(at(2026, 6, 11, 8, 0))
 	sum := h.waitText(remGroupChat, "📊")
 	want := "📊 Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ ở cơ sở và công tác dân vận chính quyền — 6 tháng đầu năm 2026 (hạn 10/06/2026): " +
-		"7/9 đơn vị nộp đúng hạn; trễ: Chi cục Văn thư - Lưu trữ, Phòng Tổ chức, biên chế và tổ chức phi chính phủ"
+		"7/9 đơn vị nộp đúng hạn; chậm nộp: Chi cục Văn thư - Lưu trữ; Phòng Tổ chức, biên chế và tổ chức phi chính phủ"
 	if sum.Text != want {
 		t.Errorf("summary:\n%s\nwant:\n%s", sum.Text, want)
 	}
 
 	h.remTick(at(2026, 6, 26, 8, 0))
 	q := h.waitText(remGroupChat, "quý II/2026")
-	if !strings.Contains(q.Text, "0/9 đơn vị nộp đúng hạn; trễ: 9 đơn vị") {
+	if !strings.Contains(q.Text, "0/9 đơn vị nộp đúng hạn; chậm nộp: 9 đơn vị") {
 		t.Errorf("quarterly summary should count, not name, late units:\n%s", q.Text)
 	}
 	if n := len(h.remOutbox("summary:")); n != 2 {
@@ -544,7 +544,7 @@ func TestSnoozeButton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Bot sẽ nhắc lại lúc 08:00 08/06/2026 (Thứ Hai)."; got.Text != want {
+	if want := "Bot sẽ nhắc lại lúc 08:00 08/06/2026 (thứ Hai)."; got.Text != want {
 		t.Errorf("toast %q, want %q", got.Text, want)
 	}
 	h.remTick(at(2026, 6, 5, 10, 0))
@@ -581,7 +581,7 @@ func TestReminderSaysTheDeadlineMovedAndWhy(t *testing.T) {
 	h.remTick(at(2026, 5, 25, 9, 0))
 	h.remTick(at(2026, 6, 1, 8, 0))
 	got := h.waitText(vi.ID, "còn 7 ngày")
-	if want := "Hạn nộp: Thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được lùi từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ Nhật."; !strings.Contains(got.Text, want) {
+	if want := "Hạn nộp: thứ Hai, 08/06/2026 lúc 17:00 — còn 7 ngày.\nHạn được dời từ 07/06/2026 sang ngày làm việc kế tiếp vì Chủ nhật."; !strings.Contains(got.Text, want) {
 		t.Errorf("reminder lacks %q:\n%s", want, got.Text)
 	}
 	got = h.waitText(en.ID, "7 days left")
@@ -616,7 +616,7 @@ func TestOfficeHearsWhenNobodyCanBeReminded(t *testing.T) {
 func TestRunTicksAtStartUp(t *testing.T) {
 	h := newHarness(t, at(2026, 6, 3, 8, 0), func(b *Bot) {
 		b.cfg.ManualTick = false
-		data, err := os.ReadFile("../examples/plan.yaml")
+		data, err := os.ReadFile("testdata/plan.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ var stateKeys = [stateCount]string{"accepted", "received", "returned", "extensio
 func (s unitState) style() stateStyle { return stateStyles[s] }
 
 // label is the state's name in a language.
-func (s unitState) label(lang string) string { return tr(lang, "status.state."+stateKeys[s]) }
+func (s unitState) label(lang string) string { return reporting.MarkName(reporting.Mark(s), lang) }
 
 // stateOf tells where an assignment stands at now, by the core's rule
 // (reporting.MarkOf).
@@ -72,8 +72,8 @@ type grid struct {
 }
 
 // buildGrid lays out views by the core's grid (reporting.BuildGrid).
-func buildGrid(views []periodView, now time.Time) grid {
-	g := reporting.BuildGrid(views, now)
+func buildGrid(views []periodView, now time.Time, lang string) grid {
+	g := reporting.BuildGrid(views, now, lang)
 	out := grid{columns: g.Columns, units: g.Units, cells: map[int64][]unitState{}}
 	for id, marks := range g.Cells {
 		for _, m := range marks {
@@ -85,10 +85,10 @@ func buildGrid(views []periodView, now time.Time) grid {
 
 // statusPNG draws the grid of a selection and writes it under <data>/out.
 func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, error) {
-	g := buildGrid(views, now)
+	g := buildGrid(views, now, r.Lang)
 	pic := render.Grid{
-		Title:    tr("vi", "status.picture_title", periodsTitle(views, "vi")),
-		Subtitle: tr("vi", "status.picture_subtitle", formatDateTime(now, b.loc)),
+		Title:    tr(r.Lang, "status.picture_title", periodsTitle(views, r.Lang)),
+		Subtitle: tr(r.Lang, "status.picture_subtitle", formatDateTime(now, b.loc)),
 		Columns:  g.columns,
 	}
 	for _, u := range g.units {
@@ -99,13 +99,13 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 		pic.Rows = append(pic.Rows, row)
 	}
 	for s := range unitState(stateCount) {
-		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label("vi")})
+		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label(r.Lang)})
 	}
 	var buf bytes.Buffer
 	if err := render.PNG(&buf, pic); err != nil {
 		return "", err
 	}
-	return b.writeOut(r, "tinh-hinh.png", func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+	return b.writeOut(r, r.T("status.file"), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
 }
 
 // cmdStatus sends the picture and the text of a selection; the text's
@@ -121,7 +121,7 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.replyFile(db.KindPhoto, png, "tinh-hinh.png", r.T("status.picture_caption", periodsTitle(views, r.Lang)))
+	r.replyFile(db.KindPhoto, png, r.T("status.file"), r.T("status.picture_caption", periodsTitle(views, r.Lang)))
 	text, kb, err := b.statusMessage(r, views, now)
 	if err != nil {
 		return err
@@ -137,7 +137,7 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 	var kb [][]Button
 	detail := len(views) == 1
 	if !detail {
-		sb.WriteString(unitsLine(r.Lang, buildGrid(views, now)) + "\n\n")
+		sb.WriteString(unitsLine(r.Lang, buildGrid(views, now, r.Lang)) + "\n\n")
 	}
 	for i, v := range views {
 		if i > 0 {

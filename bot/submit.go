@@ -348,8 +348,8 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	var sb strings.Builder
 	sb.WriteString(tr(lang, "sub.receipt", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 		sub.Receipt(), formatDateTime(sub.ReceivedAt, b.loc), b.lateness(lang, sub, it), sub.Version))
-	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr(lang, "sub.receipt_docno", sub.DocNumber))
+	if line := docRefLine(lang, sub.DocNumber, in.Caption); line != "" {
+		sb.WriteString("\n" + line)
 	}
 	sb.WriteString("\n" + tr(lang, "sub.receipt_files"))
 	for _, f := range sub.Files {
@@ -393,10 +393,10 @@ func (b *Bot) officeCard(lang string, it db.Item, sub db.Submission, sender stri
 	var sb strings.Builder
 	sb.WriteString(tr(lang, "sub.office", sub.Receipt(), unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
 		reminders.PeriodName(it.Period.Key, lang), sub.Version, sender, formatDateTime(sub.ReceivedAt, b.loc), b.lateness(lang, sub, it)))
-	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr(lang, "sub.receipt_docno", sub.DocNumber))
+	if line := docRefLine(lang, sub.DocNumber, sub.Caption); line != "" {
+		sb.WriteString("\n" + line)
 	}
-	if sub.Caption != "" {
+	if sub.Caption != "" && !captionAddsNothing(sub.Caption) {
 		sb.WriteString("\n" + tr(lang, "sub.office_caption", clip(sub.Caption, 300)))
 	}
 	if sub.Source != db.SourceTelegram {

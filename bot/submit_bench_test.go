@@ -45,7 +45,7 @@ func newBenchRig(b *testing.B, people int) *benchRig {
 	now := at(2026, 6, 3, 9, 0)
 	store.Now = func() time.Time { return now }
 	rig.store = store
-	data, err := os.ReadFile("../examples/plan.yaml")
+	data, err := os.ReadFile("testdata/plan.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func newBenchRig(b *testing.B, people int) *benchRig {
 
 // confirmations counts the receipts to heads and the copies to the Office.
 func (rig *benchRig) confirmations(s telegramtest.Sent) bool {
-	return (s.Method == "sendMessage" && strings.Contains(s.Text, "Số tiếp nhận")) ||
+	return (s.Method == "sendMessage" && strings.Contains(s.Text, "Mã tiếp nhận")) ||
 		(s.Method == "copyMessage" && s.ChatID == rig.office)
 }
 

@@ -185,11 +185,15 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 		telegramtest.Upload{Name: "Báo cáo 45_BC-TCBC.pdf", Data: data, Caption: "Kính gửi Văn phòng báo cáo số 45/BC-TCBC"},
 		telegramtest.ReplyTo(remID))
 
-	receipt := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	for _, want := range []string{"đúng hạn", "Báo cáo 45_BC-TCBC.pdf", sha(data)[:12], "45/BC-TCBC", "Phiên bản: 1", "09:00 03/06/2026"} {
+	receipt := f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
+	for _, want := range []string{"đúng hạn", "Báo cáo 45_BC-TCBC.pdf", "45/BC-TCBC", "Phiên bản: 1", "09:00 03/06/2026"} {
 		if !strings.Contains(receipt.Text, want) {
 			t.Errorf("receipt lacks %q:\n%s", want, receipt.Text)
 		}
+	}
+	// Hashes and sizes stay in the register, out of a head's receipt.
+	if strings.Contains(receipt.Text, sha(data)[:12]) || strings.Contains(receipt.Text, "SHA-256") {
+		t.Errorf("receipt shows the hash:\n%s", receipt.Text)
 	}
 	subs := f.submissions(it)
 	if len(subs) != 1 || len(subs[0].Files) != 1 {
@@ -204,7 +208,7 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 		t.Errorf("stored at %s, want %s", subs[0].Files[0].StoredPath, want)
 	}
 
-	copied := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	copied := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	if copied.Method != "copyMessage" || copied.File == nil || sha(copied.File.Data) != sha(data) {
 		t.Fatalf("Office got %s with file %v, want a copy of the PDF", copied.Method, copied.File != nil)
 	}
@@ -214,8 +218,8 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 		}
 	}
 	f.press(f.staff, copied, "Tiếp nhận")
-	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
-	f.waitText(f.office.ID, "Trần Thị Bình đã tiếp nhận báo cáo số 1/2026")
+	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận")
+	f.waitText(f.office.ID, "Trần Thị Bình đã tiếp nhận báo cáo mã 1/2026")
 	got, _ := f.store.Read(context.Background()).Item(it.ID)
 	if got.Status != db.StatusAccepted || got.ClosedAt.IsZero() {
 		t.Errorf("assignment %s, want accepted and closed", got.Status)
@@ -233,7 +237,7 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 	f.press(f.staff, copied, "Tiếp nhận")
 	f.waitToast("đã xử lý")
 	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.head.ID), func(s telegramtest.Sent) bool {
-		return strings.Contains(s.Text, "đã tiếp nhận báo cáo")
+		return strings.Contains(s.Text, "Văn phòng Sở đã tiếp nhận")
 	}))); n != 1 {
 		t.Errorf("head told %d times, want once", n)
 	}
@@ -342,10 +346,10 @@ func TestTextWhenAFileIsExpected(t *testing.T) {
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("v1")})
 	copied := f.waitText(f.office.ID, "Báo cáo mới")
 	f.press(f.staff, copied, "Trả lại")
-	f.waitText(f.staff.ID, "Nhập lý do trả lại báo cáo số 1/2026")
+	f.waitText(f.staff.ID, "Nhập lý do trả lại báo cáo mã 1/2026")
 	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "Thiếu phụ lục số liệu")
 	f.waitText(f.head.ID, "Lý do: Thiếu phụ lục số liệu")
-	f.waitText(f.office.ID, "đã trả lại báo cáo số 1/2026")
+	f.waitText(f.office.ID, "đã trả lại báo cáo mã 1/2026")
 
 	f.srv.InjectText(chat, f.head, "Dạ em gửi lại ngay ạ")
 	f.waitText(f.head.ID, "không phải tin nhắn chữ")
@@ -370,9 +374,9 @@ func TestSameBytesAgainIsTheFirstReceipt(t *testing.T) {
 	f := newSubFixture(t)
 	data := pdf("một lần")
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: data})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	f.send(telegramtest.Upload{Name: "bc (1).pdf", Data: data})
-	f.waitText(f.head.ID, "đã nhận đúng tệp này rồi (số tiếp nhận 1/2026")
+	f.waitText(f.head.ID, "đã nhận đúng tệp này rồi (mã tiếp nhận 1/2026")
 	if subs := f.submissions(f.item); len(subs) != 1 {
 		t.Errorf("%d submissions, want 1", len(subs))
 	}
@@ -389,11 +393,13 @@ func TestAlbumIsOneSubmission(t *testing.T) {
 		{Name: "trang2.jpg", Data: []byte("\xFF\xD8\xFF\xE0 page 2"), Photo: true},
 		{Name: "phu-luc.pdf", Data: pdf("phụ lục")},
 	}, telegramtest.ReplyTo(f.remID))
-	receipt := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	if strings.Count(receipt.Text, "SHA-256") != 3 || !strings.Contains(receipt.Text, "12/BC-TCBC") {
-		t.Errorf("receipt should list 3 files and the number:\n%s", receipt.Text)
+	receipt := f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
+	// The head's receipt names the files and the document's number, but
+	// not their hashes or sizes: those stay in the register.
+	if strings.Count(receipt.Text, "\n• ") != 3 || strings.Contains(receipt.Text, "SHA-256") || !strings.Contains(receipt.Text, "12/BC-TCBC") {
+		t.Errorf("receipt should list 3 files and the number, without hashes:\n%s", receipt.Text)
 	}
-	f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.office.ID), telegramtest.ByMethod("copyMessage")))); n != 3 {
 		t.Errorf("Office got %d copies, want 3", n)
 	}
@@ -403,7 +409,7 @@ func TestAlbumIsOneSubmission(t *testing.T) {
 	}
 	// No second receipt for the album's other messages.
 	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.head.ID), func(s telegramtest.Sent) bool {
-		return strings.Contains(s.Text, "Số tiếp nhận")
+		return strings.Contains(s.Text, "Mã tiếp nhận")
 	}))); n != 1 {
 		t.Errorf("%d receipts, want 1", n)
 	}
@@ -417,16 +423,16 @@ func TestAlbumPartInLaterBatchJoinsTheSubmission(t *testing.T) {
 	page1, page2 := []byte("\xFF\xD8\xFF\xE0 page 1"), pdf("phụ lục")
 	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang1.jpg", Data: page1, Caption: "Báo cáo bản ký"},
 		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-split"))
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
+	f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 
 	f.setNow(f.clock().Add(time.Minute)) // well within the album's window
 	f.srv.InjectDocument(chat, f.head, telegramtest.Upload{Name: "phu-luc.pdf", Data: page2}, telegramtest.InMediaGroup("g-split"))
-	note := f.waitText(f.head.ID, "Đã thêm vào hồ sơ có số tiếp nhận 1/2026")
-	if !strings.Contains(note.Text, "phu-luc.pdf") || !strings.Contains(note.Text, sha(page2)[:12]) {
-		t.Errorf("note should name the added file:\n%s", note.Text)
+	note := f.waitText(f.head.ID, "Đã bổ sung vào hồ sơ có mã tiếp nhận 1/2026")
+	if !strings.Contains(note.Text, "phu-luc.pdf") || strings.Contains(note.Text, sha(page2)[:12]) {
+		t.Errorf("note should name the added file, without its hash:\n%s", note.Text)
 	}
-	f.waitText(f.office.ID, "Tệp bổ sung 2/2 — số tiếp nhận 1/2026")
+	f.waitText(f.office.ID, "Tệp bổ sung 2/2 — mã tiếp nhận 1/2026")
 
 	subs := f.submissions(f.item)
 	if len(subs) != 1 || len(subs[0].Files) != 2 {
@@ -443,7 +449,7 @@ func TestAlbumPartInLaterBatchJoinsTheSubmission(t *testing.T) {
 		t.Errorf("files on disk %v, want 2", got)
 	}
 	if n := len(f.srv.SentMatching(telegramtest.All(telegramtest.ToChat(f.head.ID), func(s telegramtest.Sent) bool {
-		return strings.Contains(s.Text, "Số tiếp nhận")
+		return strings.Contains(s.Text, "Mã tiếp nhận")
 	}))); n != 1 {
 		t.Errorf("%d receipts, want 1", n)
 	}
@@ -462,12 +468,12 @@ func TestAlbumPartAfterTheWindowIsANewVersion(t *testing.T) {
 	chat := telegramtest.PrivateChat(f.head)
 	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang1.jpg", Data: []byte("\xFF\xD8\xFF\xE0 page 1")},
 		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-late"))
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 
 	f.setNow(f.clock().Add(albumWindow + time.Minute))
 	f.srv.InjectPhoto(chat, f.head, telegramtest.Upload{Name: "trang2.jpg", Data: []byte("\xFF\xD8\xFF\xE0 page 2")},
 		telegramtest.ReplyTo(f.remID), telegramtest.InMediaGroup("g-late"))
-	f.waitText(f.head.ID, "Số tiếp nhận: 2/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 2/2026")
 	if subs := f.submissions(f.item); len(subs) != 2 || len(subs[0].Files) != 1 || len(subs[1].Files) != 1 {
 		t.Errorf("submissions %+v, want two of one file each", subs)
 	}
@@ -494,7 +500,7 @@ func TestAlbumPartWhileChoosingJoinsTheKeptFiles(t *testing.T) {
 		t.Errorf("asked %d times, want once", n)
 	}
 	f.press(f.head, ask, open[1].Obligation.Title)
-	receipt := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	receipt := f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	if !strings.Contains(receipt.Text, "bc.pdf") || !strings.Contains(receipt.Text, "phu-luc.pdf") {
 		t.Errorf("receipt should list both files:\n%s", receipt.Text)
 	}
@@ -520,7 +526,7 @@ func TestSeveralOpenReportsAskWhich(t *testing.T) {
 	f.srv.InjectText(telegramtest.PrivateChat(f.head), f.head, "cái đầu tiên")
 	f.waitText(f.head.ID, "bấm một nút")
 	f.press(f.head, ask, open[1].Obligation.Title)
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	if subs := f.submissions(open[1]); len(subs) != 1 {
 		t.Errorf("chosen report has %d submissions, want 1", len(subs))
 	}
@@ -534,7 +540,7 @@ func TestDownloadIsRetriedThenGivenUp(t *testing.T) {
 	f.srv.AddDownloadFault(telegramtest.DownloadFault{Times: 1, Status: 502})
 	f.srv.AddDownloadFault(telegramtest.DownloadFault{Times: 1, TruncateAfter: 5})
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("lần ba mới được")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	if n := f.calls.downloads.Load(); n != 3 {
 		t.Errorf("%d download attempts, want 3", n)
 	}
@@ -622,7 +628,7 @@ func TestExtensionApprovedMovesOnlyThatUnit(t *testing.T) {
 	chat := telegramtest.PrivateChat(f.head)
 	f.srv.InjectText(chat, f.head, "/extend")
 	f.press(f.head, f.waitText(f.head.ID, "Xin gia hạn cho báo cáo nào?"), f.item.Obligation.Title)
-	f.waitText(f.head.ID, "Nhập lý do và ngày đề nghị")
+	f.waitText(f.head.ID, "nhập lý do và ngày đề nghị")
 	f.srv.InjectText(chat, f.head, "đến 31/02/2026")
 	f.waitText(f.head.ID, "chưa đọc được ngày")
 	f.srv.InjectText(chat, f.head, "Chờ số liệu của các xã, 01/01/2020")
@@ -655,15 +661,15 @@ func TestPendingAndHistoryShowOwnUnit(t *testing.T) {
 	f.srv.InjectText(chat, f.head, "/history")
 	f.waitText(f.head.ID, "chưa nộp báo cáo nào")
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("x")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	f.srv.InjectText(chat, f.head, "/pending")
 	got := f.waitText(f.head.ID, "Báo cáo của Phòng Tổ chức")
-	if !strings.Contains(got.Text, "đã nộp, chờ Văn phòng xem") {
+	if !strings.Contains(got.Text, "đã gửi, chờ Văn phòng Sở tiếp nhận") {
 		t.Errorf("/pending:\n%s", got.Text)
 	}
 	f.srv.InjectText(chat, f.head, "/history")
-	got = f.waitText(f.head.ID, "Số 1/2026")
-	if !strings.Contains(got.Text, "phiên bản 1") || !strings.Contains(got.Text, "chờ Văn phòng xem") {
+	got = f.waitText(f.head.ID, "Mã 1/2026")
+	if !strings.Contains(got.Text, "phiên bản 1") || !strings.Contains(got.Text, "chờ Văn phòng Sở tiếp nhận") {
 		t.Errorf("/history:\n%s", got.Text)
 	}
 	other := f.srv.NewUser(1002, "Lê Văn C", "", "vi")

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
@@ -72,7 +75,8 @@ func tr(lang, key string, args ...any) string {
 
 var oneDays = regexp.MustCompile(`(^|[^0-9.,])1 days\b`)
 
-var weekdaysVI = [...]string{"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+// weekdaysVI are written as a sentence has them: "thứ Hai", "Chủ nhật".
+var weekdaysVI = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
 
 // formatDate writes a date as dd/mm/yyyy in loc.
 func formatDate(t time.Time, loc *time.Location) string {
@@ -91,4 +95,41 @@ func weekday(t time.Time, loc *time.Location, lang string) string {
 		return d.String()
 	}
 	return weekdaysVI[d]
+}
+
+// deadlineWording is an item's deadline as its document words it, with the
+// last day computed ("trước ngày 10/6/2026 — hạn cuối: hết ngày 09/6/2026"),
+// or "" when the obligation's rule has no wording.
+func (b *Bot) deadlineWording(lang string, it db.Item) string {
+	rule, err := reminders.ParseRule(it.Obligation.Rule)
+	if err != nil {
+		return ""
+	}
+	return rule.DeadlineWording(it.Period.DueAt, it.DeadlineAt, b.loc, lang)
+}
+
+// asciiSlug writes a name for a file name in plain ASCII, as the bot's file
+// names are: "quý III/2026" → "quy-III-2026". Vietnamese letters lose their
+// marks, đ becomes d, and anything else becomes one dash.
+func asciiSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = map[rune]rune{'đ': 'd', 'Đ': 'D'}[r]
+		}
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
 }

@@ -394,7 +394,7 @@ func TestSIGKILLDuringReminderFanOut(t *testing.T) {
 }
 
 // isReceipt matches a receipt.
-func isReceipt(s telegramtest.Sent) bool { return strings.Contains(s.Text, "SHA-256") }
+func isReceipt(s telegramtest.Sent) bool { return strings.Contains(s.Text, "Mã tiếp nhận") }
 
 // run runs a command and returns its standard output, failing the test if
 // it fails.

@@ -22,16 +22,18 @@ func TestSeasonMilestones(t *testing.T) {
 			}
 			transcript := out.String()
 			milestones := map[string][]string{
-				"vi": {"Chào mừng Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
-					"[03/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
+				// The plan says "trước ngày 10/6": the last day is 09/06, so
+				// the week's reminder comes on 02/06 and lateness on 10/06.
+				"vi": {"Kính chào đồng chí Nguyễn Văn An", "Đã gắn nhóm này làm nhóm Văn phòng Sở",
+					"[02/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
 					"[05/06/2026 08:00] 🤖 bot → Trần Thị Bình: 🔔",
 					"[09/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: 🔔", "không khớp với phần mở rộng",
-					"Số tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
-					"[11/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: ⚠️",
-					"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
+					"Mã tiếp nhận: 1/2026", "Tiếp nhận]", "đã tiếp nhận báo cáo",
+					"[10/06/2026 08:00] 🤖 bot → Hoàng Văn Cường: ⚠️",
+					"Tổng hợp báo cáo quá hạn", "đơn vị nộp đúng hạn", "[tệp tinh-hinh.png]", ".xlsx]"},
 				// The demo's plan says chat_language: en, so the Office and
 				// the group read English too.
-				"en": {"Welcome, Nguyễn Văn An", "[03/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
+				"en": {"Welcome, Nguyễn Văn An", "[02/06/2026 08:00] 🤖 bot → Nguyễn Văn An: 🔔",
 					"🤖 bot → Office group: [copy of the report file] 📥 New report — receipt 1/2026", "[✅ Accept]",
 					"🤖 bot → Office group: ✅ Phạm Thị Thu accepted report no. 1/2026",
 					"[11/06/2026 08:00] 🤖 bot → Office group: 📋 Overdue reports on 11/06/2026",
@@ -44,7 +46,7 @@ func TestSeasonMilestones(t *testing.T) {
 				}
 			}
 			if lang == "en" {
-				for _, vi := range []string{"Tổng hợp báo cáo trễ hạn", "đơn vị nộp đúng hạn", "Báo cáo mới", "Tiếp nhận]"} {
+				for _, vi := range []string{"Tổng hợp báo cáo quá hạn", "đơn vị nộp đúng hạn", "Báo cáo mới", "Tiếp nhận]"} {
 					if strings.Contains(transcript, vi) {
 						t.Errorf("English transcript has the Vietnamese %q", vi)
 					}

@@ -40,7 +40,7 @@ func (w *world) play(ctx context.Context) error {
 
 	script := []action{
 		{day(3, 6, 9), func(ctx context.Context) error {
-			w.narrate("Anh An trả lời tin nhắc bằng tệp báo cáo PDF.", "An replies to the reminder with the PDF report.")
+			w.narrate("Đồng chí An trả lời tin nhắc bằng tệp báo cáo PDF.", "An replies to the reminder with the PDF report.")
 			return w.replyWithFile(w.an, "Bao cao 6 thang dau nam 2026 - TCBC.pdf", "Số 45/BC-TCBC", []byte(samplePDF))
 		}},
 		{day(3, 6, 10), func(ctx context.Context) error {
@@ -48,7 +48,7 @@ func (w *world) play(ctx context.Context) error {
 			return w.press(w.clerk, w.officeChat, "acc:")
 		}},
 		{day(5, 6, 9), func(ctx context.Context) error {
-			w.narrate("Chị Bình gửi nhầm một tệp chương trình đặt tên .pdf; bot hướng dẫn gửi lại.",
+			w.narrate("Đồng chí Bình gửi nhầm một tệp chương trình đặt tên .pdf; bot hướng dẫn gửi lại.",
 				"Bình sends a program renamed to .pdf by mistake; the bot tells her what to do.")
 			return w.replyWithFile(w.binh, "baocao.pdf", "", append([]byte("MZ\x90\x00"), make([]byte, 512)...))
 		}},
@@ -65,8 +65,8 @@ func (w *world) play(ctx context.Context) error {
 			return nil
 		}},
 	}
-	w.narrate("Thời gian trôi nhanh: mỗi giờ mô phỏng, bot xem việc gì đến hạn (nhắc 7/3/1 ngày trước hạn 10/06/2026, trễ hạn, tổng hợp).",
-		"Time runs fast: every simulated hour the bot checks what is due (reminders 7/3/1 days before 10/06/2026, overdue notices, digests).")
+	w.narrate("Thời gian trôi nhanh: mỗi giờ mô phỏng, bot xem việc gì đến hạn (nhắc 7, 3, 1 ngày trước hạn cuối 09/6/2026 — báo cáo gửi trước ngày 10/6; nhắc khi quá hạn; tổng hợp).",
+		"Time runs fast: every simulated hour the bot checks what is due (reminders 7, 3 and 1 days before the last day, 09/06/2026 — the report is due before 10/06; overdue notices; digests).")
 	for t := seasonStart; !t.After(seasonEnd); t = t.Add(time.Hour) {
 		w.setNow(t)
 		if err := w.bot.Tick(ctx); err != nil {

@@ -25,11 +25,12 @@ func CSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	// CRLF: what Excel and RFC 4180 expect.
 	cw.UseCRLF = true
-	if err := cw.Write(RegisterHeader); err != nil {
+	l := LabelsFor(r.Lang)
+	if err := cw.Write(l.Register); err != nil {
 		return err
 	}
 	for _, e := range r.Entries {
-		row := registerRow(e)
+		row := registerRow(e, l)
 		rec := make([]string, len(row))
 		for i, v := range row {
 			switch v := v.(type) {

@@ -43,28 +43,77 @@ type Entry struct {
 	ReviewedAt time.Time // zero: not reviewed yet
 	DocNumber  string
 	SHA256     []string // one per file
+	// IncomingNo is the Office register's "số đến" recorded against the
+	// receipt code, if any.
+	IncomingNo string
 }
 
-// Report is everything one export holds. Times are shown in Location.
+// Report is everything one export holds. Times are shown in Location; the
+// sheet names, headers and words are in Lang ("en" for English, anything
+// else Vietnamese), the reader's language.
 type Report struct {
 	Title    string
 	Columns  []string // the status sheet's obligation (or period) columns
 	Status   []StatusRow
 	Entries  []Entry
 	Location *time.Location
+	Lang     string
 }
 
-// Sheet names and headers are Vietnamese: the workbook is the department's
-// working paper, read by its staff.
+// Sheet names in Vietnamese, the department's working language; see Labels
+// for English.
 const (
 	StatusSheet   = "Tình hình nộp"
 	RegisterSheet = "Sổ tiếp nhận"
 )
 
-// RegisterHeader is the header row of the register, in the XLSX and the CSV.
-var RegisterHeader = []string{
-	"Số tiếp nhận", "Mã đơn vị", "Tên đơn vị", "Mã báo cáo", "Kỳ báo cáo", "Lần nộp",
-	"Thời điểm nhận", "Đúng hạn / trễ", "Trạng thái", "Người duyệt", "Thời điểm duyệt", "Số văn bản", "SHA-256",
+// Labels are a workbook's and a CSV's words in one language.
+type Labels struct {
+	StatusSheet, RegisterSheet string
+	// UnitCode and UnitName head the status sheet's first two columns.
+	UnitCode, UnitName string
+	// Register is the header row of the register, in the XLSX and the CSV.
+	Register []string
+	// onTime and late ("Chậm nộp %d ngày") say how a report came in:
+	// calendar days after the last day, the one count every text uses.
+	onTime, late string
+	docLang      string
+}
+
+var (
+	labelsVI = Labels{
+		StatusSheet: StatusSheet, RegisterSheet: RegisterSheet, UnitCode: "Mã đơn vị", UnitName: "Tên đơn vị",
+		Register: []string{"Mã tiếp nhận", "Mã đơn vị", "Tên đơn vị", "Mã báo cáo", "Kỳ báo cáo", "Lần nộp",
+			"Thời điểm nhận", "Đúng hạn / chậm nộp", "Trạng thái", "Người tiếp nhận", "Thời điểm tiếp nhận", "Số, ký hiệu văn bản", "SHA-256", "Số đến"},
+		onTime: "Đúng hạn", late: "Chậm nộp %d ngày", docLang: "vi-VN",
+	}
+	labelsEN = Labels{
+		StatusSheet: "Status", RegisterSheet: "Register", UnitCode: "Unit code", UnitName: "Unit name",
+		Register: []string{"Receipt code", "Unit code", "Unit name", "Report code", "Period", "Version",
+			"Received at", "On time / late", "Status", "Received by", "Recorded at", "Document number", "SHA-256", "Incoming no."},
+		onTime: "On time", late: "%d days late", docLang: "en-GB",
+	}
+)
+
+// LabelsFor returns the words of an export in lang: English for "en",
+// Vietnamese otherwise.
+func LabelsFor(lang string) Labels {
+	if strings.HasPrefix(strings.ToLower(lang), "en") {
+		return labelsEN
+	}
+	return labelsVI
+}
+
+// Timeliness says "Đúng hạn" or "Chậm nộp N ngày" ("On time", "N days
+// late" in English).
+func (l Labels) Timeliness(daysLate int) string {
+	switch {
+	case daysLate <= 0:
+		return l.onTime
+	case daysLate == 1 && l.docLang == labelsEN.docLang:
+		return "1 day late"
+	}
+	return fmt.Sprintf(l.late, daysLate)
 }
 
 // dateTimeLayout is how times are written in the CSV; the XLSX stores real
@@ -74,20 +123,12 @@ const (
 	excelDateTime  = "dd/mm/yyyy hh:mm"
 )
 
-// Timeliness says "Đúng hạn" or "Trễ N ngày".
-func Timeliness(daysLate int) string {
-	if daysLate <= 0 {
-		return "Đúng hạn"
-	}
-	return fmt.Sprintf("Trễ %d ngày", daysLate)
-}
-
 // registerRow is an entry as the register's cells: times stay time.Time
 // (the zero time for none) so each writer formats them its own way.
-func registerRow(e Entry) []any {
+func registerRow(e Entry, l Labels) []any {
 	return []any{
 		e.Receipt, e.UnitCode, e.UnitName, e.Obligation, e.Period, e.Version,
-		e.ReceivedAt, Timeliness(e.DaysLate), e.Status, e.Reviewer, e.ReviewedAt, e.DocNumber, strings.Join(e.SHA256, "\n"),
+		e.ReceivedAt, l.Timeliness(e.DaysLate), e.Status, e.Reviewer, e.ReviewedAt, e.DocNumber, strings.Join(e.SHA256, "\n"), e.IncomingNo,
 	}
 }
 
@@ -98,22 +139,23 @@ func XLSX(w io.Writer, r Report) error {
 	if loc == nil {
 		loc = time.UTC
 	}
+	l := LabelsFor(r.Lang)
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", StatusSheet); err != nil {
+	if err := f.SetSheetName("Sheet1", l.StatusSheet); err != nil {
 		return err
 	}
-	if _, err := f.NewSheet(RegisterSheet); err != nil {
+	if _, err := f.NewSheet(l.RegisterSheet); err != nil {
 		return err
 	}
-	f.SetDocProps(&excelize.DocProperties{Title: r.Title, Creator: "reportbot", Language: "vi-VN"})
+	f.SetDocProps(&excelize.DocProperties{Title: r.Title, Creator: "reportbot", Language: l.docLang})
 	st, err := newStyles(f)
 	if err != nil {
 		return err
 	}
 
 	// Status sheet.
-	header := append([]any{"Mã đơn vị", "Tên đơn vị"}, toAny(r.Columns)...)
+	header := append([]any{l.UnitCode, l.UnitName}, toAny(r.Columns)...)
 	rows := make([][]any, len(r.Status))
 	fills := make([][]color.RGBA, len(r.Status))
 	for i, s := range r.Status {
@@ -124,7 +166,7 @@ func XLSX(w io.Writer, r Report) error {
 		}
 		rows[i] = row
 	}
-	if err := writeTable(f, st, StatusSheet, header, rows, []float64{12, 48}, 26); err != nil {
+	if err := writeTable(f, st, l.StatusSheet, header, rows, []float64{12, 48}, 26); err != nil {
 		return err
 	}
 	for i, rowFills := range fills {
@@ -134,7 +176,7 @@ func XLSX(w io.Writer, r Report) error {
 				return err
 			}
 			cell, _ := excelize.CoordinatesToCellName(j+3, i+2)
-			if err := f.SetCellStyle(StatusSheet, cell, cell, id); err != nil {
+			if err := f.SetCellStyle(l.StatusSheet, cell, cell, id); err != nil {
 				return err
 			}
 		}
@@ -143,7 +185,7 @@ func XLSX(w io.Writer, r Report) error {
 	// Register.
 	rows = rows[:0]
 	for _, e := range r.Entries {
-		row := registerRow(e)
+		row := registerRow(e, l)
 		for i, v := range row {
 			if t, ok := v.(time.Time); ok {
 				row[i] = excelTime(t, loc)
@@ -151,14 +193,14 @@ func XLSX(w io.Writer, r Report) error {
 		}
 		rows = append(rows, row)
 	}
-	widths := []float64{12, 11, 40, 11, 24, 8, 17, 13, 12, 22, 17, 16, 66}
-	if err := writeTable(f, st, RegisterSheet, toAny(RegisterHeader), rows, widths, 0); err != nil {
+	widths := []float64{12, 11, 40, 11, 24, 8, 17, 13, 12, 22, 17, 16, 66, 10}
+	if err := writeTable(f, st, l.RegisterSheet, toAny(l.Register), rows, widths, 0); err != nil {
 		return err
 	}
 	for _, col := range []int{7, 11} { // received at, reviewed at
 		from, _ := excelize.CoordinatesToCellName(col, 2)
 		to, _ := excelize.CoordinatesToCellName(col, max(2, len(rows)+1))
-		if err := f.SetCellStyle(RegisterSheet, from, to, st.date); err != nil {
+		if err := f.SetCellStyle(l.RegisterSheet, from, to, st.date); err != nil {
 			return err
 		}
 	}

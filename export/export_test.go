@@ -53,7 +53,7 @@ func TestXLSXOpensBackCellByCell(t *testing.T) {
 	want := map[string]string{
 		StatusSheet + "!A1": "Mã đơn vị", StatusSheet + "!C1": "BC6T", StatusSheet + "!B2": "Văn phòng Sở",
 		StatusSheet + "!C2": "Đã duyệt", StatusSheet + "!C3": "Chưa nộp",
-		RegisterSheet + "!A1": "Số tiếp nhận", RegisterSheet + "!M1": "SHA-256", RegisterSheet + "!A2": "1/2026",
+		RegisterSheet + "!A1": "Mã tiếp nhận", RegisterSheet + "!M1": "SHA-256", RegisterSheet + "!A2": "1/2026",
 		RegisterSheet + "!G2": "09/06/2026 09:30", RegisterSheet + "!H2": "Đúng hạn", RegisterSheet + "!K2": "09/06/2026 14:00",
 		RegisterSheet + "!L2": "45/BC-VP", RegisterSheet + "!F2": "1",
 	}
@@ -90,7 +90,7 @@ func TestCSVHasBOMAndTheRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 2 || recs[0][0] != "Số tiếp nhận" || recs[1][2] != "Văn phòng Sở" || recs[1][6] != "09/06/2026 09:30" {
+	if len(recs) != 2 || recs[0][0] != "Mã tiếp nhận" || recs[1][2] != "Văn phòng Sở" || recs[1][6] != "09/06/2026 09:30" {
 		t.Errorf("csv %q", recs)
 	}
 	// An empty register is a header alone, not an error.
@@ -136,5 +136,40 @@ func TestArchiveNamesAndSummary(t *testing.T) {
 	sum, _ := io.ReadAll(rc)
 	if _, err := excelize.OpenReader(bytes.NewReader(sum)); err != nil {
 		t.Errorf("summary is not a workbook: %v", err)
+	}
+}
+
+// An English reader's workbook and CSV are English throughout: sheet
+// names, headers and the words of the register.
+func TestEnglishExport(t *testing.T) {
+	rep := sample()
+	rep.Lang = "en"
+	rep.Entries[0].DaysLate = 1
+	var buf bytes.Buffer
+	if err := XLSX(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "Status" || got[1] != "Register" {
+		t.Fatalf("sheets %v", got)
+	}
+	for cell, want := range map[string]string{"Status!A1": "Unit code", "Register!A1": "Receipt code", "Register!H1": "On time / late", "Register!H2": "1 day late"} {
+		sheet, ref, _ := strings.Cut(cell, "!")
+		if got, _ := f.GetCellValue(sheet, ref); got != want {
+			t.Errorf("%s = %q, want %q", cell, got, want)
+		}
+	}
+	buf.Reset()
+	if err := CSV(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(buf.String()[3:], "\r\n"); strings.ContainsAny(head, "ạảấầẩẫậăắằẳẵặđếềểễệịọỏốồổỗộơớờởỡợụủứừửữựỳỵỷỹ") || !strings.HasPrefix(head, "Receipt code,") {
+		t.Errorf("English CSV header %q", head)
+	}
+	if got := LabelsFor("vi").Timeliness(3); got != "Chậm nộp 3 ngày" {
+		t.Errorf("Vietnamese lateness %q", got)
 	}
 }

@@ -48,7 +48,7 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 		return nil, err
 	}
 	if !old.Equal(pol) {
-		changes = append(changes, db.Change{What: "policy", Code: "plan", Action: "changed"})
+		changes = append(changes, policyChanges(old, pol)...)
 	}
 	if err := reminders.SavePolicy(tx, pol); err != nil {
 		return nil, err

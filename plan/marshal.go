@@ -89,7 +89,7 @@ func (p *Plan) obligationNode(o Obligation, all []string) *yaml.Node {
 	if o.Cover != reminders.DefaultCover(o.Rule.Kind) {
 		opt("covers", str(string(o.Cover)))
 	}
-	if due := (ClockTime{o.DueHour, o.DueMinute}); !o.Rule.HasTime && due != p.DueTime {
+	if due := (ClockTime{o.DueHour, o.DueMinute}); !o.Rule.HasTime && due != defaultDue(o.Rule, p.DueTime) {
 		opt("due_time", quoted(due.String()))
 	}
 	if sameCodes(o.Units, all) {

@@ -419,6 +419,9 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		}
 
 		due := p.DueTime
+		if ruleOK {
+			due = defaultDue(o.Rule, p.DueTime)
+		}
 		if c := m["due_time"]; c != nil {
 			due = d.clock(c, path+".due_time", due)
 			if ruleOK && o.Rule.HasTime && (due.Hour != o.Rule.Hour || due.Minute != o.Rule.Minute) {
@@ -444,6 +447,20 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		out = append(out, o)
 	}
 	return out
+}
+
+// endOfDay is the clock of a worded deadline with no closing time of its own.
+var endOfDay = ClockTime{reminders.EndOfDayHour, reminders.EndOfDayMinute}
+
+// defaultDue is an obligation's deadline clock when it sets none: a worded
+// deadline ("before 10/06", "by 10/06") ends with its last day, as the Civil
+// Code counts time limits (art. 148(6)); the plan's due_time is for the
+// plain form, whose time of day the plan has always set.
+func defaultDue(r reminders.Rule, planDue ClockTime) ClockTime {
+	if r.Wording != reminders.WordingNone {
+		return endOfDay
+	}
+	return planDue
 }
 
 // obligationUnits resolves "units: all" or a list of codes.

@@ -23,9 +23,12 @@ const (
 	// PlanDayOff is a day off the plan adds, such as a weekday swapped to
 	// lengthen the Tết break.
 	PlanDayOff
-	// MakeUpWorkday is a day the plan makes a working day, such as a
-	// Saturday worked to pay for a swapped day.
+	// MakeUpWorkday is a Saturday worked to pay for a swapped day, as the
+	// Government announces or the plan sets.
 	MakeUpWorkday
+	// SwappedDayOff is a working day the Government's announcement gives
+	// off in exchange for a make-up Saturday (hoán đổi).
+	SwappedDayOff
 )
 
 // String returns the kind's name in English, for logs and tests.
@@ -41,13 +44,19 @@ func (k DayKind) String() string {
 		return "plan day off"
 	case MakeUpWorkday:
 		return "make-up workday"
+	case SwappedDayOff:
+		return "swapped day off"
 	}
 	return fmt.Sprintf("DayKind(%d)", int(k))
 }
 
 // Off reports whether a day of kind k is a day off.
 func (k DayKind) Off() bool {
-	return k >= Weekend && k <= PlanDayOff
+	switch k {
+	case Weekend, PublicHoliday, CompensatoryDayOff, PlanDayOff, SwappedDayOff:
+		return true
+	}
+	return false
 }
 
 // Day is a date the calendar has something to say about.
@@ -57,6 +66,13 @@ type Day struct {
 	Kind   DayKind
 	NameVI string
 	NameEN string
+	// Source is the document the day comes from: the Government's notice,
+	// the Labour Code, or the plan. Empty when Estimated.
+	Source string
+	// Estimated marks a day computed by the rule for a year the Government
+	// has not announced yet ("dự kiến"): the Tết days, the day next to 2/9
+	// and compensatory days may still change.
+	Estimated bool
 }
 
 // Off reports whether d is a day off.
@@ -80,16 +96,13 @@ type Override struct {
 // plan's overrides win over all of them. A Calendar is safe for concurrent
 // use.
 //
-// Tết Nguyên Đán is five days off by law, but which five the Prime Minister
-// decides every year (art. 112(3)), often with swapped days. Without an
-// override the calendar takes the last day of the lunar year and mùng 1–4;
-// the plan should carry the announced schedule as overrides. Likewise the day
-// next to Quốc khánh (2/9) is chosen every year: by default 1/9 when 2/9 is a
-// Tuesday, Friday or Saturday and 3/9 otherwise (see nationalDayAdjacent).
-//
-// Compensatory days are computed from the statutory holidays alone and are
-// not moved by overrides: the announcement states its swaps in full, and the
-// plan copies them.
+// For the years the Government has announced (see announcedYears) the
+// announced days are used as they are. Any other year is computed by the rule
+// and its Tết days, the day next to Quốc khánh (2/9) and its compensatory days
+// are marked Estimated: Tết Nguyên đán is five days by law but which five the
+// Prime Minister decides every year (art. 112(3)); the rule takes the last day
+// of the lunar year and mùng 1–4, and for 2/9 the day nationalDayAdjacent
+// picks.
 type Calendar struct {
 	loc       *time.Location
 	overrides map[int]Day // by Julian day number
@@ -112,7 +125,7 @@ func NewCalendar(loc *time.Location, overrides []Override) *Calendar {
 	c := &Calendar{loc: loc, overrides: make(map[int]Day, len(overrides)), years: make(map[int]map[int]Day)}
 	for _, o := range overrides {
 		y, m, d := o.Date.Date()
-		day := Day{Date: time.Date(y, m, d, 0, 0, 0, 0, loc), Kind: MakeUpWorkday, NameVI: "Làm việc bù", NameEN: "Make-up working day"}
+		day := Day{Date: time.Date(y, m, d, 0, 0, 0, 0, loc), Kind: MakeUpWorkday, NameVI: viMakeUp, NameEN: enMakeUp, Source: srcPlan}
 		if o.Off {
 			day.Kind, day.NameVI, day.NameEN = PlanDayOff, "Nghỉ theo kế hoạch", "Day off (plan)"
 		}
@@ -226,7 +239,7 @@ func (c *Calendar) WorkingDaysBetween(a, b time.Time) int {
 // When due's date (in c's location) is a working day, due is returned as it
 // is with moved false. Otherwise reason is the day off that caused the move:
 // the holiday, compensatory or plan entry, or for a plain weekend a Day of
-// kind Weekend named "Thứ Bảy"/"Saturday" or "Chủ Nhật"/"Sunday".
+// kind Weekend named "thứ Bảy"/"Saturday" or "Chủ nhật"/"Sunday".
 func (c *Calendar) AdjustDeadline(due time.Time) (adjusted time.Time, moved bool, reason Day) {
 	n := c.jdn(due)
 	if c.working(n) {
@@ -257,8 +270,8 @@ func (c *Calendar) working(n int) bool {
 		return !d.Off()
 	}
 	y, _, _ := calCivil(n)
-	if _, ok := c.statutory(y)[n]; ok {
-		return false
+	if d, ok := c.statutory(y)[n]; ok {
+		return !d.Off()
 	}
 	return !calIsWeekend(n)
 }
@@ -275,22 +288,34 @@ func (c *Calendar) entry(n int) (Day, bool) {
 
 func (c *Calendar) weekendDay(n int) Day {
 	y, m, d := calCivil(n)
-	day := Day{Date: time.Date(y, m, d, 0, 0, 0, 0, c.loc), Kind: Weekend, NameVI: "Thứ Bảy", NameEN: "Saturday"}
+	day := Day{Date: time.Date(y, m, d, 0, 0, 0, 0, c.loc), Kind: Weekend, NameVI: "thứ Bảy", NameEN: "Saturday"}
 	if calWeekday(n) == time.Sunday {
-		day.NameVI, day.NameEN = "Chủ Nhật", "Sunday"
+		day.NameVI, day.NameEN = "Chủ nhật", "Sunday"
 	}
 	return day
 }
 
-// statutory returns the public holidays and compensatory days off of year,
-// computed once per year. The returned map is never written again, so it is
-// read without the lock.
+// statutory returns the days off of year other than plain weekends (and, for
+// an announced year, its make-up Saturdays), computed once per year. The
+// returned map is never written again, so it is read without the lock.
 func (c *Calendar) statutory(year int) map[int]Day {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if m, ok := c.years[year]; ok {
 		return m
 	}
+	m, ok := c.announcedDays(year)
+	if !ok {
+		m = c.estimated(year)
+	}
+	c.years[year] = m
+	return m
+}
+
+// estimated computes a year the Government has not announced: the holidays
+// of the Labour Code in force, and a compensatory day for each that falls on
+// a weekend.
+func (c *Calendar) estimated(year int) map[int]Day {
 	holidays := calPublicHolidays(year)
 	m := make(map[int]Day, len(holidays)+4)
 	for _, h := range holidays {
@@ -310,42 +335,63 @@ func (c *Calendar) statutory(year int) map[int]Day {
 		for calIsWeekend(n) || m[n].Kind != 0 {
 			n++
 		}
-		m[n] = c.day(calHoliday{jdn: n, vi: "Nghỉ bù " + h.vi, en: "In lieu of " + h.en}, CompensatoryDayOff)
+		m[n] = c.day(calHoliday{jdn: n, vi: "Nghỉ bù " + h.vi, en: "In lieu of " + h.en, chosen: true}, CompensatoryDayOff)
 	}
-	c.years[year] = m
 	return m
 }
 
 func (c *Calendar) day(h calHoliday, kind DayKind) Day {
 	y, m, d := calCivil(h.jdn)
-	return Day{Date: time.Date(y, m, d, 0, 0, 0, 0, c.loc), Kind: kind, NameVI: h.vi, NameEN: h.en}
+	day := Day{Date: time.Date(y, m, d, 0, 0, 0, 0, c.loc), Kind: kind, NameVI: h.vi, NameEN: h.en, Estimated: h.chosen}
+	if !h.chosen {
+		day.Source = h.source
+	}
+	return day
 }
 
 // calHoliday is a public holiday before it becomes a Day in some location.
 type calHoliday struct {
 	jdn    int
 	vi, en string
+	// chosen marks a day the Government picks each year (the Tết days, the
+	// day next to 2/9, how compensatory days fall): an estimate until
+	// announced. The others are fixed by law, cited by source.
+	chosen bool
+	source string
 }
 
-// calPublicHolidays returns the statutory public holidays of year in date
-// order (Labour Code 2019 art. 112(1); Decree 145/2020).
+// labourCode2019 is the day the Labour Code 2019 took effect (01/01/2021),
+// adding the day next to Quốc khánh to the Labour Code 2012's holidays.
+var labourCode2019 = calJulianDay(2021, time.January, 1)
+
+// calPublicHolidays returns the public holidays of year under the Labour Code
+// in force on each date, in date order (Labour Code 2012 art. 115; Labour Code
+// 2019 art. 112(1) from 01/01/2021; Decree 145/2020). A holiday a later law
+// adds counts from the day that law takes effect, as the adjacent 2/9 day
+// does here.
 func calPublicHolidays(year int) []calHoliday {
+	law := srcLC2012
+	if calJulianDay(year, time.January, 1) >= labourCode2019 {
+		law = srcLC2019
+	}
+	fixed := func(n int, vi, en string) calHoliday { return calHoliday{jdn: n, vi: vi, en: en, source: law} }
 	hs := []calHoliday{
-		{calJulianDay(year, time.January, 1), "Tết Dương lịch", "New Year's Day"},
-		{calJulianDay(year, time.April, 30), "Ngày Chiến thắng", "Reunification Day"},
-		{calJulianDay(year, time.May, 1), "Ngày Quốc tế Lao động", "International Labour Day"},
-		{calJulianDay(year, time.September, 2), "Quốc khánh", "National Day"},
-		{nationalDayAdjacent(year), "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"},
-		{calMustLunar(LunarDate{Day: 10, Month: 3, Year: year}), "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"},
+		fixed(calJulianDay(year, time.January, 1), viNewYear, enNewYear),
+		fixed(calJulianDay(year, time.April, 30), viVictory, enVictory),
+		fixed(calJulianDay(year, time.May, 1), viLabour, enLabour),
+		fixed(calJulianDay(year, time.September, 2), viNational, enNational),
+		fixed(calMustLunar(LunarDate{Day: 10, Month: 3, Year: year}), viHung, enHung),
+	}
+	if n := nationalDayAdjacent(year); n >= labourCode2019 {
+		hs = append(hs, calHoliday{jdn: n, vi: viNationalX, en: enNationalX, chosen: true})
 	}
 	tet := calMustLunar(LunarDate{Day: 1, Month: 1, Year: year})
 	// The eve is day 29 or 30 of tháng Chạp, whichever ends the year.
 	eve := lunarFromJDN(tet - 1)
-	hs = append(hs, calHoliday{tet - 1,
-		fmt.Sprintf("Tết Nguyên Đán (%d tháng Chạp)", eve.Day), "Lunar New Year's Eve"})
+	hs = append(hs, calHoliday{jdn: tet - 1, vi: fmt.Sprintf("Tết Nguyên đán (%d tháng Chạp)", eve.Day), en: "Lunar New Year's Eve", chosen: true})
 	for i := 0; i < 4; i++ {
-		hs = append(hs, calHoliday{tet + i,
-			fmt.Sprintf("Tết Nguyên Đán (mùng %d)", i+1), fmt.Sprintf("Lunar New Year (day %d)", i+1)})
+		hs = append(hs, calHoliday{jdn: tet + i, vi: fmt.Sprintf("Tết Nguyên đán (mùng %d)", i+1),
+			en: fmt.Sprintf("Lunar New Year (day %d)", i+1), chosen: true})
 	}
 	sort.Slice(hs, func(i, j int) bool { return hs[i].jdn < hs[j].jdn })
 	return hs

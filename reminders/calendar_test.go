@@ -2,7 +2,6 @@ package reminders
 
 import (
 	"fmt"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -43,24 +42,28 @@ func TestCalendarHolidays(t *testing.T) {
 		{"2026-06-06", false, 0, "", ""},
 		{"2026-06-07", false, 0, "", ""},
 		{"2026-06-08", true, 0, "", ""},
-		// 1/1/2026 is a Thursday; the Friday after is worked.
+		// 1/1/2026 is a Thursday; the Government swapped Friday 2/1 for
+		// Saturday 10/1.
 		{"2026-01-01", false, PublicHoliday, "Tết Dương lịch", "New Year's Day"},
-		{"2026-01-02", true, 0, "", ""},
-		// Tết 2026: mùng 1 is Tuesday 17/02, the eve is 29 Chạp.
+		{"2026-01-02", false, SwappedDayOff, "Nghỉ hoán đổi", "Swapped day off"},
+		{"2026-01-10", true, MakeUpWorkday, "Làm việc bù (cho thứ Sáu 2/1)", "Make-up working day (for Friday 2/1)"},
+		// Tết 2026 as announced: 14/02 to 22/02.
 		{"2026-02-13", true, 0, "", ""},
-		{"2026-02-16", false, PublicHoliday, "Tết Nguyên Đán (29 tháng Chạp)", "Lunar New Year's Eve"},
-		{"2026-02-17", false, PublicHoliday, "Tết Nguyên Đán (mùng 1)", "Lunar New Year (day 1)"},
-		{"2026-02-20", false, PublicHoliday, "Tết Nguyên Đán (mùng 4)", "Lunar New Year (day 4)"},
+		{"2026-02-14", false, PublicHoliday, "Nghỉ Tết Nguyên đán", "Lunar New Year break"},
+		{"2026-02-17", false, PublicHoliday, "Nghỉ Tết Nguyên đán", "Lunar New Year break"},
+		{"2026-02-22", false, PublicHoliday, "Nghỉ Tết Nguyên đán", "Lunar New Year break"},
 		{"2026-02-23", true, 0, "", ""},
+		// 2/1/2028 is a Sunday: the rule gives Monday off in lieu.
+		{"2028-01-03", false, CompensatoryDayOff, "Nghỉ bù Tết Dương lịch", "In lieu of New Year's Day"},
 		// Tết 2027: mùng 1 and 2 are Saturday and Sunday, so Wednesday and
 		// Thursday after mùng 4 are compensatory days off.
 		{"2027-02-04", true, 0, "", ""},
-		{"2027-02-05", false, PublicHoliday, "Tết Nguyên Đán (29 tháng Chạp)", "Lunar New Year's Eve"},
-		{"2027-02-06", false, PublicHoliday, "Tết Nguyên Đán (mùng 1)", "Lunar New Year (day 1)"},
-		{"2027-02-07", false, PublicHoliday, "Tết Nguyên Đán (mùng 2)", "Lunar New Year (day 2)"},
-		{"2027-02-09", false, PublicHoliday, "Tết Nguyên Đán (mùng 4)", "Lunar New Year (day 4)"},
-		{"2027-02-10", false, CompensatoryDayOff, "Nghỉ bù Tết Nguyên Đán (mùng 1)", "In lieu of Lunar New Year (day 1)"},
-		{"2027-02-11", false, CompensatoryDayOff, "Nghỉ bù Tết Nguyên Đán (mùng 2)", "In lieu of Lunar New Year (day 2)"},
+		{"2027-02-05", false, PublicHoliday, "Tết Nguyên đán (29 tháng Chạp)", "Lunar New Year's Eve"},
+		{"2027-02-06", false, PublicHoliday, "Tết Nguyên đán (mùng 1)", "Lunar New Year (day 1)"},
+		{"2027-02-07", false, PublicHoliday, "Tết Nguyên đán (mùng 2)", "Lunar New Year (day 2)"},
+		{"2027-02-09", false, PublicHoliday, "Tết Nguyên đán (mùng 4)", "Lunar New Year (day 4)"},
+		{"2027-02-10", false, CompensatoryDayOff, "Nghỉ bù Tết Nguyên đán (mùng 1)", "In lieu of Lunar New Year (day 1)"},
+		{"2027-02-11", false, CompensatoryDayOff, "Nghỉ bù Tết Nguyên đán (mùng 2)", "In lieu of Lunar New Year (day 2)"},
 		{"2027-02-12", true, 0, "", ""},
 		// Giỗ Tổ 2026 is a Sunday: Monday is off in lieu.
 		{"2026-04-26", false, PublicHoliday, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"},
@@ -69,11 +72,18 @@ func TestCalendarHolidays(t *testing.T) {
 		{"2026-04-30", false, PublicHoliday, "Ngày Chiến thắng", "Reunification Day"},
 		{"2026-05-01", false, PublicHoliday, "Ngày Quốc tế Lao động", "International Labour Day"},
 		{"2026-05-04", true, 0, "", ""},
-		// 2/9/2026 is a Wednesday: the adjacent day is Thursday 3/9.
-		{"2026-09-01", true, 0, "", ""},
+		// 2/9/2026 is a Wednesday: the Government chose Tuesday 1/9 and
+		// swapped Monday 31/8 for Saturday 22/8.
+		{"2026-08-22", true, MakeUpWorkday, "Làm việc bù (cho thứ Hai 31/8)", "Make-up working day (for Monday 31/8)"},
+		{"2026-08-31", false, SwappedDayOff, "Nghỉ hoán đổi", "Swapped day off"},
+		{"2026-09-01", false, PublicHoliday, "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"},
 		{"2026-09-02", false, PublicHoliday, "Quốc khánh", "National Day"},
-		{"2026-09-03", false, PublicHoliday, "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"},
-		{"2026-09-04", true, 0, "", ""},
+		{"2026-09-03", true, 0, "", ""},
+		// 2/9/2027 is a Thursday: the rule's estimate is Friday 3/9.
+		{"2027-09-02", false, PublicHoliday, "Quốc khánh", "National Day"},
+		{"2027-09-03", false, PublicHoliday, "Quốc khánh (ngày liền kề)", "National Day (adjacent day)"},
+		// Before the Labour Code 2019 took effect there was no adjacent day.
+		{"2019-09-03", true, 0, "", ""},
 		// 2023: Giỗ Tổ on Saturday 29/4 and 30/4 on Sunday are made up on
 		// Tuesday and Wednesday, after Labour Day on Monday, as announced.
 		{"2023-05-01", false, PublicHoliday, "Ngày Quốc tế Lao động", "International Labour Day"},
@@ -169,18 +179,20 @@ func TestCalendarAdjustDeadline(t *testing.T) {
 		reasonEN string
 		kind     DayKind
 	}{
-		{"2026-06-07 17:00", "2026-06-08 17:00", true, "Chủ Nhật", "Sunday", Weekend},
-		{"2026-06-06 00:00", "2026-06-08 00:00", true, "Thứ Bảy", "Saturday", Weekend},
+		{"2026-06-07 17:00", "2026-06-08 17:00", true, "Chủ nhật", "Sunday", Weekend},
+		{"2026-06-06 00:00", "2026-06-08 00:00", true, "thứ Bảy", "Saturday", Weekend},
 		{"2026-06-10 17:00", "2026-06-10 17:00", false, "", "", 0},
 		// During Tết 2027 the deadline skips mùng 4 and both compensatory days.
-		{"2027-02-08 17:00", "2027-02-12 17:00", true, "Tết Nguyên Đán (mùng 3)", "Lunar New Year (day 3)", PublicHoliday},
-		{"2027-02-06 09:30", "2027-02-12 09:30", true, "Tết Nguyên Đán (mùng 1)", "Lunar New Year (day 1)", PublicHoliday},
+		{"2027-02-08 17:00", "2027-02-12 17:00", true, "Tết Nguyên đán (mùng 3)", "Lunar New Year (day 3)", PublicHoliday},
+		{"2027-02-06 09:30", "2027-02-12 09:30", true, "Tết Nguyên đán (mùng 1)", "Lunar New Year (day 1)", PublicHoliday},
 		// Giỗ Tổ on Sunday 26/04/2026, Monday off in lieu.
 		{"2026-04-26 17:00", "2026-04-28 17:00", true, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day", PublicHoliday},
 		{"2026-04-27 17:00", "2026-04-28 17:00", true, "Nghỉ bù Giỗ Tổ Hùng Vương", "In lieu of Hung Kings' Commemoration Day", CompensatoryDayOff},
 		// 30/4 and 1/5 (Thu, Fri) then the weekend.
 		{"2026-04-30 23:59", "2026-05-04 23:59", true, "Ngày Chiến thắng", "Reunification Day", PublicHoliday},
-		{"2026-09-02 17:00", "2026-09-04 17:00", true, "Quốc khánh", "National Day", PublicHoliday},
+		{"2026-09-02 17:00", "2026-09-03 17:00", true, "Quốc khánh", "National Day", PublicHoliday},
+		// 2025: Tết as announced ends on Sunday 02/02, so Monday 03/02 is worked.
+		{"2025-01-27 23:59", "2025-02-03 23:59", true, "Nghỉ Tết Nguyên đán", "Lunar New Year break", PublicHoliday},
 	}
 	for _, tt := range tests {
 		due := calTestDate(t, tt.due)
@@ -214,48 +226,57 @@ func TestCalendarAdjustDeadline(t *testing.T) {
 
 func TestCalendarYear(t *testing.T) {
 	c := NewCalendar(calTestLoc, []Override{
-		{Date: time.Date(2026, time.February, 7, 0, 0, 0, 0, calTestLoc), Off: false},
-		{Date: time.Date(2026, time.February, 13, 0, 0, 0, 0, calTestLoc), Off: true},
-		{Date: time.Date(2026, time.September, 3, 0, 0, 0, 0, calTestLoc), Off: false},
-		{Date: time.Date(2027, time.January, 2, 0, 0, 0, 0, calTestLoc), Off: false}, // another year
+		{Date: time.Date(2027, time.February, 13, 0, 0, 0, 0, calTestLoc), Off: false},
+		{Date: time.Date(2027, time.February, 4, 0, 0, 0, 0, calTestLoc), Off: true},
+		{Date: time.Date(2027, time.September, 3, 0, 0, 0, 0, calTestLoc), Off: false},
+		{Date: time.Date(2028, time.January, 2, 0, 0, 0, 0, calTestLoc), Off: false}, // another year
 	})
+	// 2027 is not announced: what the Government chooses is estimated, what
+	// the law fixes or the plan sets is not.
 	want := []struct {
-		date   string
-		kind   DayKind
-		nameVI string
-		nameEN string
+		date      string
+		kind      DayKind
+		nameVI    string
+		nameEN    string
+		estimated bool
 	}{
-		{"2026-01-01", PublicHoliday, "Tết Dương lịch", "New Year's Day"},
-		{"2026-02-07", MakeUpWorkday, "Làm việc bù", "Make-up working day"},
-		{"2026-02-13", PlanDayOff, "Nghỉ theo kế hoạch", "Day off (plan)"},
-		{"2026-02-16", PublicHoliday, "Tết Nguyên Đán (29 tháng Chạp)", "Lunar New Year's Eve"},
-		{"2026-02-17", PublicHoliday, "Tết Nguyên Đán (mùng 1)", "Lunar New Year (day 1)"},
-		{"2026-02-18", PublicHoliday, "Tết Nguyên Đán (mùng 2)", "Lunar New Year (day 2)"},
-		{"2026-02-19", PublicHoliday, "Tết Nguyên Đán (mùng 3)", "Lunar New Year (day 3)"},
-		{"2026-02-20", PublicHoliday, "Tết Nguyên Đán (mùng 4)", "Lunar New Year (day 4)"},
-		{"2026-04-26", PublicHoliday, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day"},
-		{"2026-04-27", CompensatoryDayOff, "Nghỉ bù Giỗ Tổ Hùng Vương", "In lieu of Hung Kings' Commemoration Day"},
-		{"2026-04-30", PublicHoliday, "Ngày Chiến thắng", "Reunification Day"},
-		{"2026-05-01", PublicHoliday, "Ngày Quốc tế Lao động", "International Labour Day"},
-		{"2026-09-02", PublicHoliday, "Quốc khánh", "National Day"},
-		{"2026-09-03", MakeUpWorkday, "Làm việc bù", "Make-up working day"},
+		{"2027-01-01", PublicHoliday, "Tết Dương lịch", "New Year's Day", false},
+		{"2027-02-04", PlanDayOff, "Nghỉ theo kế hoạch", "Day off (plan)", false},
+		{"2027-02-05", PublicHoliday, "Tết Nguyên đán (29 tháng Chạp)", "Lunar New Year's Eve", true},
+		{"2027-02-06", PublicHoliday, "Tết Nguyên đán (mùng 1)", "Lunar New Year (day 1)", true},
+		{"2027-02-07", PublicHoliday, "Tết Nguyên đán (mùng 2)", "Lunar New Year (day 2)", true},
+		{"2027-02-08", PublicHoliday, "Tết Nguyên đán (mùng 3)", "Lunar New Year (day 3)", true},
+		{"2027-02-09", PublicHoliday, "Tết Nguyên đán (mùng 4)", "Lunar New Year (day 4)", true},
+		{"2027-02-10", CompensatoryDayOff, "Nghỉ bù Tết Nguyên đán (mùng 1)", "In lieu of Lunar New Year (day 1)", true},
+		{"2027-02-11", CompensatoryDayOff, "Nghỉ bù Tết Nguyên đán (mùng 2)", "In lieu of Lunar New Year (day 2)", true},
+		{"2027-02-13", MakeUpWorkday, "Làm việc bù", "Make-up working day", false},
+		{"2027-04-16", PublicHoliday, "Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration Day", false},
+		{"2027-04-30", PublicHoliday, "Ngày Chiến thắng", "Reunification Day", false},
+		{"2027-05-01", PublicHoliday, "Ngày Quốc tế Lao động", "International Labour Day", false},
+		{"2027-05-03", CompensatoryDayOff, "Nghỉ bù Ngày Quốc tế Lao động", "In lieu of International Labour Day", true},
+		{"2027-09-02", PublicHoliday, "Quốc khánh", "National Day", false},
+		{"2027-09-03", MakeUpWorkday, "Làm việc bù", "Make-up working day", false},
 	}
-	got := c.Year(2026)
-	if !sort.SliceIsSorted(got, func(i, j int) bool { return got[i].Date.Before(got[j].Date) }) {
-		t.Errorf("Year(2026) is not sorted: %v", got)
-	}
+	got := c.Year(2027)
 	if len(got) != len(want) {
-		t.Errorf("Year(2026): got %d days, want %d", len(got), len(want))
+		t.Errorf("Year(2027): got %d days, want %d", len(got), len(want))
 	}
 	for i := 0; i < len(got) && i < len(want); i++ {
 		g, w := got[i], want[i]
-		if g.Date.Format(time.DateOnly) != w.date || g.Kind != w.kind || g.NameVI != w.nameVI || g.NameEN != w.nameEN {
-			t.Errorf("Year(2026)[%d]: got %s %v %q/%q, want %s %v %q/%q", i,
-				g.Date.Format(time.DateOnly), g.Kind, g.NameVI, g.NameEN, w.date, w.kind, w.nameVI, w.nameEN)
+		if g.Date.Format(time.DateOnly) != w.date || g.Kind != w.kind || g.NameVI != w.nameVI || g.NameEN != w.nameEN || g.Estimated != w.estimated {
+			t.Errorf("Year(2027)[%d]: got %s %v %q/%q estimated=%v, want %s %v %q/%q estimated=%v", i,
+				g.Date.Format(time.DateOnly), g.Kind, g.NameVI, g.NameEN, g.Estimated, w.date, w.kind, w.nameVI, w.nameEN, w.estimated)
+		}
+		if !g.Estimated && g.Source == "" {
+			t.Errorf("Year(2027)[%d] %s: neither estimated nor sourced", i, w.date)
 		}
 	}
-	// Every year has its eleven statutory days and is sorted.
-	for year := 2020; year <= 2040; year++ {
+	// Every estimated year has the statutory days of the law in force: ten
+	// under the Labour Code 2012, eleven from 2021. Every year is sorted.
+	for year := 2015; year <= 2040; year++ {
+		if Announced(year) {
+			continue
+		}
 		days := NewCalendar(calTestLoc, nil).Year(year)
 		holidays := 0
 		for i, d := range days {
@@ -266,8 +287,8 @@ func TestCalendarYear(t *testing.T) {
 				t.Errorf("Year(%d): %v not after %v", year, d.Date, days[i-1].Date)
 			}
 		}
-		if holidays != 11 {
-			t.Errorf("Year(%d): got %d public holidays, want 11", year, holidays)
+		if want := map[bool]int{true: 10, false: 11}[year < 2021]; holidays != want {
+			t.Errorf("Year(%d): got %d public holidays, want %d", year, holidays, want)
 		}
 	}
 }

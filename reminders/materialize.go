@@ -70,6 +70,11 @@ func ensureObligation(tx *db.Tx, o db.Obligation, unitIDs []int64, now time.Time
 		if !o.FixedDeadline {
 			if adj, moved, why := cal.AdjustDeadline(p.Due); moved {
 				dp.DeadlineAt, dp.MovedReason = adj, why.NameVI
+				if why.Estimated {
+					// The Government has not announced the year: say so
+					// wherever the moved deadline is quoted.
+					dp.MovedReason += " (dự kiến)"
+				}
 			}
 		}
 		if !dp.DeadlineAt.After(now) {

@@ -89,3 +89,31 @@ func (o Offset) String() string {
 	}
 	return fmt.Sprintf("%dh%dm", h, m)
 }
+
+// Words says the offset as people write it: "2 giờ", "30 phút",
+// "1 giờ 30 phút", "7 ngày" in Vietnamese (lang other than "en"), "2 hours",
+// "30 minutes", "1 hour 30 minutes", "7 days" in English. String's "2h"
+// is for the plan file only.
+func (o Offset) Words(lang string) string {
+	en := strings.HasPrefix(strings.ToLower(lang), "en")
+	unit := func(n int, vi, enOne, enMany string) string {
+		switch {
+		case !en:
+			return fmt.Sprintf("%d %s", n, vi)
+		case n == 1:
+			return "1 " + enOne
+		}
+		return fmt.Sprintf("%d %s", n, enMany)
+	}
+	if o.Dur == 0 {
+		return unit(o.Days, "ngày", "day", "days")
+	}
+	h, m := int(o.Dur/time.Hour), int(o.Dur%time.Hour/time.Minute)
+	switch {
+	case m == 0:
+		return unit(h, "giờ", "hour", "hours")
+	case h == 0:
+		return unit(m, "phút", "minute", "minutes")
+	}
+	return unit(h, "giờ", "hour", "hours") + " " + unit(m, "phút", "minute", "minutes")
+}

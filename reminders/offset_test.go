@@ -62,3 +62,26 @@ func TestDefaultOffsets(t *testing.T) {
 		t.Errorf("DefaultOffsets = %v, want [7d 3d 1d 0d]", got)
 	}
 }
+
+func TestOffsetWords(t *testing.T) {
+	tests := []struct{ in, vi, en string }{
+		{"6m", "6 phút", "6 minutes"},
+		{"2h", "2 giờ", "2 hours"},
+		{"1h", "1 giờ", "1 hour"},
+		{"1h30m", "1 giờ 30 phút", "1 hour 30 minutes"},
+		{"7d", "7 ngày", "7 days"},
+		{"1d", "1 ngày", "1 day"},
+	}
+	for _, tt := range tests {
+		o, err := ParseOffset(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.Words("vi"); got != tt.vi {
+			t.Errorf("%s in Vietnamese: %q, want %q", tt.in, got, tt.vi)
+		}
+		if got := o.Words("en"); got != tt.en {
+			t.Errorf("%s in English: %q, want %q", tt.in, got, tt.en)
+		}
+	}
+}

@@ -112,6 +112,11 @@ func (r Rule) Periods(cover Cover, loc *time.Location, dueHour, dueMinute int, f
 	if !from.Before(to) {
 		return nil
 	}
+	// "before 10/06" is due on 09/06: enumerate the written dates a day
+	// later and step back to the last day.
+	if r.Wording == WordingBefore {
+		from, to = from.AddDate(0, 0, 1), to.AddDate(0, 0, 1)
+	}
 	var dues []time.Time
 	h, m := r.clock(dueHour, dueMinute)
 	switch {
@@ -137,6 +142,9 @@ func (r Rule) Periods(cover Cover, loc *time.Location, dueHour, dueMinute int, f
 	}
 	out := make([]Period, 0, len(dues))
 	for _, d := range dues {
+		if r.Wording == WordingBefore {
+			d = d.AddDate(0, 0, -1)
+		}
 		out = append(out, periodFor(cover, d))
 	}
 	return out
@@ -216,7 +224,7 @@ var (
 //	2026-H2     6 tháng cuối năm 2026    second half of 2026
 //	2026-Q3     quý III/2026             Q3 2026
 //	2026-07     tháng 7/2026             July 2026
-//	2026-03-15  đợt 15/03/2026           one-off, 15/03/2026
+//	2026-03-15  một lần, hạn ngày 15/3/2026  one-off, due 15/03/2026
 //
 // An unrecognised key is returned unchanged.
 func PeriodName(key string, lang string) string {
@@ -266,9 +274,9 @@ func PeriodName(key string, lang string) string {
 			return key
 		}
 		if en {
-			return "one-off, " + d.Format("02/01/2006")
+			return "one-off, due " + d.Format("02/01/2006")
 		}
-		return "đợt " + d.Format("02/01/2006")
+		return "một lần, hạn ngày " + viDate(d)
 	}
 	return key
 }

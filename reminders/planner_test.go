@@ -83,7 +83,7 @@ func TestPlannerStages(t *testing.T) {
 		},
 		{
 			name: "deadline on a Sunday moves to Monday", due: "2026-06-07 17:00", offsets: "7d,3d,1d,0d",
-			pol: planTestPolicy(), until: "2026-06-09 08:00", wantMove: "Chủ Nhật",
+			pol: planTestPolicy(), until: "2026-06-09 08:00", wantMove: "Chủ nhật",
 			want: []string{
 				"7d Mon 2026-06-01 08:00",
 				"1d Fri 2026-06-05 08:00", // 3d (Fri) and 1d (Sun → Fri) are one reminder, the nearer
@@ -93,7 +93,7 @@ func TestPlannerStages(t *testing.T) {
 		},
 		{
 			name: "deadline during Tết 2027 moves past the compensatory days", due: "2027-02-10 17:00", offsets: "7d,3d,1d,0d",
-			pol: planTestPolicy(), until: "2027-02-15 08:00", wantMove: "Nghỉ bù Tết Nguyên Đán (mùng 1)",
+			pol: planTestPolicy(), until: "2027-02-15 08:00", wantMove: "Nghỉ bù Tết Nguyên đán (mùng 1)",
 			want: []string{
 				// 7d (5/2, the eve), 3d (9/2, mùng 4) and 1d (11/2, a
 				// compensatory day) all fall back to Thursday 4/2.

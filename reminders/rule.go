@@ -74,7 +74,40 @@ type Rule struct {
 	// half-yearly only). cron cannot say this, so such rules are enumerated
 	// without cron and CronSpec returns "".
 	Last bool
+	// Wording is how the document words the date: "before 10/06" makes
+	// 09/06 the last day, "by 10/06" 10/06 itself. A worded deadline ends
+	// at the end of its last day unless the obligation sets a closing time.
+	Wording Wording
 }
+
+// Wording is how a document words a deadline's date.
+type Wording int
+
+// The wordings. WordingNone is the plain "yearly 10/06" of older plans: due
+// on that date at the due time.
+const (
+	WordingNone Wording = iota
+	// WordingBefore is "before 10/06", "trước ngày 10/6": the last day is
+	// the day before the date written.
+	WordingBefore
+	// WordingBy is "by 10/06", "chậm nhất ngày 10/6", "hạn 10/6": the last
+	// day is the date written.
+	WordingBy
+)
+
+// wordingWords are the accepted spellings of each wording, normalised.
+var wordingWords = map[string]Wording{
+	"before": WordingBefore, "trước": WordingBefore,
+	"by": WordingBy, "hạn": WordingBy, "chậm nhất": WordingBy, "hạn chót": WordingBy, "no later than": WordingBy,
+}
+
+// EndOfDayHour and EndOfDayMinute are the clock of a worded deadline with no
+// closing time: its last day ends at 24:00 (Civil Code art. 148(6)); the
+// planner counts in minutes, so the last minute stands for it.
+const (
+	EndOfDayHour   = 23
+	EndOfDayMinute = 59
+)
 
 // kindWords maps every accepted keyword (already lower-case, NFC, single
 // spaces) to its kind. Vietnamese offices write both "hằng" and "hàng".
@@ -131,6 +164,16 @@ func ParseRule(s string) (Rule, error) {
 	}
 
 	fields := strings.Fields(rest)
+	// The wording comes first: "yearly before 10/06", "hằng năm chậm nhất
+	// ngày 10/6", "no later than 10/06".
+	for n := 3; n >= 1; n-- {
+		if len(fields) >= n {
+			if w, ok := wordingWords[strings.Join(fields[:n], " ")]; ok {
+				r.Wording, fields = w, fields[n:]
+				break
+			}
+		}
+	}
 	// Drop fillers people naturally write: "hằng năm ngày 10/06 lúc 17:00".
 	var words []string
 	for _, f := range fields {
@@ -169,11 +212,15 @@ func (r *Rule) parseDate(tok, orig string) error {
 		switch r.Kind {
 		case Monthly, Quarterly, HalfYearly:
 			r.Last = true
+			if r.Wording == WordingBefore {
+				return ruleErrorf("\"before last\" không rõ nghĩa; ghi ngày cụ thể", "\"before last\" is unclear; write the day")
+			}
 			return nil
 		}
 		return ruleErrorf("\"last\" (ngày cuối tháng) chỉ dùng cho monthly, quarterly, half-yearly",
 			"\"last\" (last day of the month) only works with monthly, quarterly and half-yearly")
 	}
+
 	parts := strings.Split(tok, "/")
 	nums := make([]int, len(parts))
 	for i, p := range parts {
@@ -191,6 +238,12 @@ func (r *Rule) parseDate(tok, orig string) error {
 	r.Day = nums[0]
 	if r.Day < 1 || r.Day > 31 {
 		return ruleErrorf("ngày %d không tồn tại (phải từ 1 đến 31)", "day %d does not exist (must be 1 to 31)", r.Day)
+	}
+	if r.Wording == WordingBefore && r.Day == 1 && r.Kind != Yearly && r.Kind != Once {
+		// "before the 1st" would fall in the month before, outside the
+		// months the rule names; "last" says it plainly.
+		return ruleErrorf("\"before 01\" rơi vào tháng trước; dùng \"last\" (ngày cuối tháng)",
+			"\"before 01\" falls in the previous month; use \"last\"")
 	}
 	switch r.Kind {
 	case Monthly:
@@ -240,6 +293,12 @@ func (r Rule) String() string {
 	var b strings.Builder
 	b.WriteString(r.Kind.String())
 	b.WriteByte(' ')
+	switch r.Wording {
+	case WordingBefore:
+		b.WriteString("before ")
+	case WordingBy:
+		b.WriteString("by ")
+	}
 	switch {
 	case r.Last:
 		b.WriteString("last")

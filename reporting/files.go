@@ -18,42 +18,41 @@ import (
 // formats. "reportbot export", "reportbot ics" and the bot's /export and
 // /calendar all build them here.
 
-// markCells is how each mark shows on the workbook's status sheet: the
-// words and the fill, the fills being the status picture's.
-var markCells = [MarkCount]export.Cell{
-	MarkAccepted:  {Text: "đã duyệt", Fill: color.RGBA{0xbb, 0xf7, 0xd0, 0xff}},
-	MarkReceived:  {Text: "đã nhận, chờ duyệt", Fill: color.RGBA{0xbf, 0xdb, 0xfe, 0xff}},
-	MarkReturned:  {Text: "trả lại, chờ nộp lại", Fill: color.RGBA{0xfe, 0xd7, 0xaa, 0xff}},
-	MarkExtension: {Text: "được gia hạn", Fill: color.RGBA{0xfe, 0xf0, 0x8a, 0xff}},
-	MarkMissing:   {Text: "chưa nộp, còn hạn", Fill: color.RGBA{0xf3, 0xf4, 0xf6, 0xff}},
-	MarkLate:      {Text: "trễ hạn", Fill: color.RGBA{0xfe, 0xca, 0xca, 0xff}},
-	MarkNone:      {Text: "không phải nộp", Fill: color.RGBA{0xff, 0xff, 0xff, 0xff}},
+// markFills are each mark's fill on the workbook's status sheet, the
+// status picture's.
+var markFills = [MarkCount]color.RGBA{
+	MarkAccepted:  {0xbb, 0xf7, 0xd0, 0xff},
+	MarkReceived:  {0xbf, 0xdb, 0xfe, 0xff},
+	MarkReturned:  {0xfe, 0xd7, 0xaa, 0xff},
+	MarkExtension: {0xfe, 0xf0, 0x8a, 0xff},
+	MarkMissing:   {0xf3, 0xf4, 0xf6, 0xff},
+	MarkLate:      {0xfe, 0xca, 0xca, 0xff},
+	MarkNone:      {0xff, 0xff, 0xff, 0xff},
 }
 
-// reviewWords names a submission's review status in the register.
-var reviewWords = map[db.SubmissionStatus]string{
-	db.SubReceived: "Chờ duyệt",
-	db.SubAccepted: "Đã duyệt",
-	db.SubReturned: "Trả lại",
-}
-
-// Workbook is the export of a selection (see Select): every unit's mark
-// and the register of every received version, with its days late as the
-// submission recorded them by the one lateness rule.
-func Workbook(r *db.Reader, loc *time.Location, now time.Time, views []View) (export.Report, error) {
-	rep := export.Report{Location: loc, Title: "Tổng hợp tình hình nộp báo cáo — " + PeriodsTitle(views, "vi")}
-	g := BuildGrid(views, now)
+// Workbook is the export of a selection (see Select) in lang, the reader's
+// language: every unit's mark and the register of every received version,
+// with its days late as the submission recorded them by the one lateness
+// rule and the số đến the Office gave it.
+func Workbook(r *db.Reader, loc *time.Location, now time.Time, views []View, lang string) (export.Report, error) {
+	w := wordsFor(lang)
+	rep := export.Report{Location: loc, Lang: lang, Title: workbookTitle(lang, PeriodsTitle(views, lang))}
+	g := BuildGrid(views, now, lang)
 	rep.Columns = g.Columns
 	for _, u := range g.Units {
 		row := export.StatusRow{Code: u.Code, Name: u.Name}
 		for _, m := range g.Cells[u.ID] {
-			row.Cells = append(row.Cells, markCells[m])
+			row.Cells = append(row.Cells, export.Cell{Text: w.marks[m], Fill: markFills[m]})
 		}
 		rep.Status = append(rep.Status, row)
 	}
 	names := map[int64]string{}
 	for _, v := range views {
 		subs, err := r.PeriodSubmissions(v.Period.ID)
+		if err != nil {
+			return rep, err
+		}
+		incoming, err := r.IncomingNumbers(v.Period.ID)
 		if err != nil {
 			return rep, err
 		}
@@ -65,8 +64,8 @@ func Workbook(r *db.Reader, loc *time.Location, now time.Time, views []View) (ex
 			it := byAssignment[s.AssignmentID]
 			e := export.Entry{
 				Receipt: s.Receipt(), UnitCode: it.Unit.Code, UnitName: it.Unit.Name, Obligation: v.Obligation.Code,
-				Period: reminders.PeriodName(v.Period.Key, "vi"), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
-				Status: reviewWords[s.Status], ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber,
+				Period: reminders.PeriodName(v.Period.Key, lang), Version: s.Version, ReceivedAt: s.ReceivedAt, DaysLate: s.DaysLate,
+				Status: w.review[s.Status], ReviewedAt: s.ReviewedAt, DocNumber: s.DocNumber, IncomingNo: incoming[s.ID],
 			}
 			if s.ReviewedBy != 0 {
 				if _, ok := names[s.ReviewedBy]; !ok {
@@ -89,12 +88,12 @@ func Workbook(r *db.Reader, loc *time.Location, now time.Time, views []View) (ex
 
 // SelectWorkbook is Workbook of what a selection names;
 // ErrUnknownSelection when it names nothing.
-func SelectWorkbook(r *db.Reader, loc *time.Location, now time.Time, selection string) (export.Report, error) {
+func SelectWorkbook(r *db.Reader, loc *time.Location, now time.Time, selection, lang string) (export.Report, error) {
 	views, err := Select(r, now, selection)
 	if err != nil {
 		return export.Report{}, err
 	}
-	return Workbook(r, loc, now, views)
+	return Workbook(r, loc, now, views, lang)
 }
 
 // Calendar is the deadlines from now on as a calendar: a unit's (with its
@@ -110,13 +109,19 @@ func Calendar(r *db.Reader, now time.Time, unitCode string) (export.Calendar, er
 	if err != nil {
 		return export.Calendar{}, err
 	}
-	cal := export.Calendar{Name: strings.TrimSpace("Hạn báo cáo " + dept)}
+	w := wordsFor("vi")
+	cal := export.Calendar{Name: strings.TrimSpace(w.calName + " " + dept)}
 	add := func(o db.Obligation, p db.Period, deadline time.Time, uid string) {
 		period := reminders.PeriodName(p.Key, "vi")
+		desc := fmt.Sprintf(w.calDesc, o.Title, period, o.Basis)
+		if p.MovedReason != "" && deadline.Equal(p.DeadlineAt) {
+			// The reason says "(dự kiến)" when the year is not announced yet.
+			desc += "\n" + fmt.Sprintf(w.calMoved, p.DueAt.In(pol.Location()).Format("02/01/2006"), p.MovedReason)
+		}
 		cal.Events = append(cal.Events, export.Event{
 			UID:         uid,
-			Summary:     fmt.Sprintf("Hạn nộp %s: %s — %s", o.Code, o.Title, period),
-			Description: fmt.Sprintf("%s\nKỳ: %s\nCăn cứ: %s\nNộp bằng cách gửi tệp báo cáo cho bot.", o.Title, period, o.Basis),
+			Summary:     fmt.Sprintf(w.calSummary, o.Code, o.Title, period),
+			Description: desc,
 			Start:       deadline,
 			Alarms:      alarms(o, deadline, pol),
 			Updated:     now,

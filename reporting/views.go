@@ -136,14 +136,14 @@ func MarkOf(it db.Item, now time.Time) Mark {
 // Grid is a selection laid out as units × periods: the data behind the
 // status picture and the workbook's status sheet.
 type Grid struct {
-	Columns []string // "BC6T 2026-H1", one per view
+	Columns []string // "BC6T — 6 tháng đầu năm 2026", one per view, in the reader's language
 	Units   []db.Unit
 	Cells   map[int64][]Mark // by unit id, one per column
 }
 
 // BuildGrid lays out views, one column per view, units in code order; a
 // unit a view does not list is MarkNone there.
-func BuildGrid(views []View, now time.Time) Grid {
+func BuildGrid(views []View, now time.Time, lang string) Grid {
 	g := Grid{Cells: map[int64][]Mark{}}
 	byID := map[int64]db.Unit{}
 	for _, v := range views {
@@ -160,7 +160,7 @@ func BuildGrid(views []View, now time.Time) Grid {
 	}
 	sort.Slice(g.Units, func(i, j int) bool { return g.Units[i].Code < g.Units[j].Code })
 	for i, v := range views {
-		g.Columns = append(g.Columns, v.Obligation.Code+" "+v.Period.Key)
+		g.Columns = append(g.Columns, v.Obligation.Code+" — "+reminders.PeriodName(v.Period.Key, lang))
 		for _, it := range v.Items {
 			g.Cells[it.Unit.ID][i] = MarkOf(it, now)
 		}

@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/plan"
@@ -196,29 +199,59 @@ func (a *app) cmdCalendar(args []string) error {
 	} else if len(pos) > 1 {
 		return usagef("usage: reportbot calendar [YEAR]")
 	}
-	if *lang == "en" {
-		fmt.Fprintf(a.stdout, "Days off and make-up working days in %d (check against the Government's announcement; change them in the plan's calendar section):\n", year)
-	} else {
-		fmt.Fprintf(a.stdout, "Ngày nghỉ và ngày làm bù năm %d (đối chiếu với thông báo của Chính phủ; sửa trong mục calendar của kế hoạch):\n", year)
-	}
-	for _, d := range cal.Year(year) {
-		name, mark := d.NameVI, "[nghỉ]"
-		if *lang == "en" {
-			name, mark = d.NameEN, "[off]"
-		}
-		if !d.Off() {
-			mark = map[bool]string{true: "[work]", false: "[làm]"}[*lang == "en"]
-		}
-		wd := weekdayName(d.Date.Weekday(), *lang)
-		fmt.Fprintf(a.stdout, "  %s %-6s %-7s %s\n", d.Date.Format("02/01/2006"), wd, mark, name)
-	}
+	printCalendarYear(a.stdout, cal, year, *lang == "en")
 	return nil
 }
 
-var weekdaysVI = [...]string{"CN", "Thứ 2", "Thứ 3", "Thứ 4", "Thứ 5", "Thứ 6", "Thứ 7"}
+// printCalendarYear lists the year's days off and make-up working days, each
+// with the document it comes from, or "estimated" and how to confirm it when
+// the Government has not announced the year.
+func printCalendarYear(w io.Writer, cal *reminders.Calendar, year int, en bool) {
+	switch {
+	case en && reminders.Announced(year):
+		fmt.Fprintf(w, "Days off and make-up working days in %d, as the Government announced:\n", year)
+	case en:
+		fmt.Fprintf(w, "Days off and make-up working days in %d (ESTIMATED: the Government has not announced %d yet):\n", year, year)
+	case reminders.Announced(year):
+		fmt.Fprintf(w, "Ngày nghỉ và ngày làm việc bù năm %d theo thông báo của Chính phủ:\n", year)
+	default:
+		fmt.Fprintf(w, "Ngày nghỉ và ngày làm việc bù năm %d (DỰ KIẾN: Chính phủ chưa công bố lịch nghỉ năm %d):\n", year, year)
+	}
+	estimated := false
+	for _, d := range cal.Year(year) {
+		name, mark, source := d.NameVI, "[nghỉ]", d.Source
+		if en {
+			name, mark = d.NameEN, "[off]"
+		}
+		if !d.Off() {
+			mark = map[bool]string{true: "[work]", false: "[làm]"}[en]
+		}
+		if d.Estimated {
+			estimated = true
+			source = map[bool]string{true: "estimated", false: "dự kiến"}[en]
+		}
+		fmt.Fprintf(w, "  %s %s %s %s — %s\n", d.Date.Format("02/01/2006"), padRight(weekdayName(d.Date.Weekday(), en), 8), padRight(mark, 6), name, source)
+	}
+	if !estimated {
+		return
+	}
+	if en {
+		fmt.Fprintln(w, "To confirm: when the Government announces the year, copy its days off and make-up Saturdays into the plan's calendar section (days_off, working_days) and import the plan again.")
+		return
+	}
+	fmt.Fprintln(w, "Cách xác nhận: khi Chính phủ công bố lịch nghỉ của năm, ghi các ngày nghỉ và ngày làm việc bù vào mục calendar của kế hoạch (days_off, working_days) rồi nạp lại kế hoạch.")
+}
 
-func weekdayName(d time.Weekday, lang string) string {
-	if lang == "en" {
+// padRight pads s with spaces to n characters; fmt's widths count bytes,
+// which misaligns Vietnamese.
+func padRight(s string, n int) string {
+	return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
+}
+
+var weekdaysVI = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
+
+func weekdayName(d time.Weekday, en bool) string {
+	if en {
 		return d.String()[:3]
 	}
 	return weekdaysVI[d]

@@ -18,6 +18,7 @@ func (a *app) cmdExport(args []string) error {
 	fs, dataDir := a.flags("export")
 	period := fs.String("period", "", "a period key (2026-H1), an obligation code, or both (\"BC6T 2026-H1\"); empty: the current periods")
 	out := fs.String("out", "", "the file to write: .xlsx for the workbook, .csv for the register")
+	lang := fs.String("lang", "vi", "the workbook's language: vi or en")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func (a *app) cmdExport(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := reporting.SelectWorkbook(store.Read(a.ctx), loc, store.Now(), *period)
+	rep, err := reporting.SelectWorkbook(store.Read(a.ctx), loc, store.Now(), *period, *lang)
 	if errors.Is(err, reporting.ErrUnknownSelection) {
 		return configError{fmt.Sprintf("không có báo cáo hoặc kỳ %q / no obligation or period %q", *period, *period)}
 	}

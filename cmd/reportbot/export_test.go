@@ -39,7 +39,7 @@ func TestExportAndICSFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if v, _ := f.GetCellValue(export.RegisterSheet, "A1"); v != "Số tiếp nhận" {
+	if v, _ := f.GetCellValue(export.RegisterSheet, "A1"); v != "Mã tiếp nhận" {
 		t.Errorf("register header %q", v)
 	}
 	if _, _, code := run("export", "--period", "1999-H9", "--out", xlsx); code != exitUsage {

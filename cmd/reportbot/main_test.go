@@ -73,7 +73,7 @@ func TestPlanImportIsIdempotentAndAllOrNothing(t *testing.T) {
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	data, _ := os.ReadFile(examplePlan)
-	broken := strings.Replace(string(data), "recurrence: yearly 10/06", "recurrence: yearly 31/02", 1)
+	broken := strings.Replace(string(data), "recurrence: yearly before 10/06", "recurrence: yearly before 31/02", 1)
 	broken = strings.Replace(broken, "code: TTRA", "code: VP", 1)
 	os.WriteFile(bad, []byte(broken), 0o600)
 	code, _, stderr = run(t, ctx, env, "plan", "import", bad)
@@ -88,7 +88,7 @@ func TestPlanImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	}
 	// Nothing of the bad file landed: the exported plan still has TTRA.
 	_, out, _ = run(t, ctx, env, "plan", "export")
-	if !strings.Contains(out, "TTRA") || !strings.Contains(out, "yearly 10/06") {
+	if !strings.Contains(out, "TTRA") || !strings.Contains(out, "yearly before 10/06") {
 		t.Errorf("export after a refused import:\n%s", out)
 	}
 }
@@ -135,6 +135,42 @@ func TestCalendarListsTet(t *testing.T) {
 	}
 	if !strings.Contains(out, "06/02/2027") || !strings.Contains(out, "Tết") {
 		t.Errorf("calendar 2027:\n%s", out)
+	}
+}
+
+// The calendar of an announced year cites each entry's document; a year not
+// yet announced says it is estimated and how to confirm it.
+func TestCalendarSourcesAndEstimates(t *testing.T) {
+	env := map[string]string{"REPORTBOT_DATA": t.TempDir()}
+	tests := []struct {
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{[]string{"calendar", "2025"}, []string{"theo thông báo của Chính phủ",
+			"27/01/2025 thứ Hai  [nghỉ] Nghỉ Tết Nguyên đán — Công văn số 8726/VPCP-KGVX ngày 26/11/2024",
+			"26/04/2025 thứ Bảy  [làm]  Làm việc bù (cho thứ Sáu 2/5)"}, []string{"03/02/2025", "dự kiến"}},
+		{[]string{"calendar", "2026"}, []string{"02/01/2026 thứ Sáu  [nghỉ] Nghỉ hoán đổi",
+			"10/01/2026 thứ Bảy  [làm]  Làm việc bù", "Thông báo số 9441/TB-BNV ngày 16/10/2025"}, []string{"dự kiến"}},
+		{[]string{"calendar", "2027"}, []string{"DỰ KIẾN", "06/02/2027", "Tết Nguyên đán (mùng 1) — dự kiến",
+			"01/01/2027 thứ Sáu  [nghỉ] Tết Dương lịch — Bộ luật Lao động 2019, Điều 112", "Cách xác nhận"}, nil},
+		{[]string{"calendar", "--lang", "en", "2027"}, []string{"ESTIMATED", "Lunar New Year (day 1) — estimated", "To confirm"}, []string{"dự kiến"}},
+	}
+	for _, tt := range tests {
+		code, out, stderr := run(t, context.Background(), env, tt.args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v lacks %q:\n%s", tt.args, w, out)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(out, w) {
+				t.Errorf("%v has %q:\n%s", tt.args, w, out)
+			}
+		}
 	}
 }
 
@@ -189,12 +225,12 @@ func TestQuickStart(t *testing.T) {
 			t.Fatalf("no %q to %d: %v", want, chatID, err)
 		}
 	}
-	wait(head.ID, "Chào mừng Trần Thị Bình")
+	wait(head.ID, "Kính chào đồng chí Trần Thị Bình")
 	wait(head.ID, "Báo cáo")
 
 	admin := srv.NewUser(502, "Lê Quản Trị", "qt", "vi")
 	srv.InjectText(telegramtest.PrivateChat(admin), admin, "/start "+token(adminInvite))
-	wait(admin.ID, "Chào mừng Lê Quản Trị")
+	wait(admin.ID, "Kính chào đồng chí Lê Quản Trị")
 	office := srv.NewGroup(-4001, "Văn phòng Sở")
 	group := srv.NewSupergroup(-1004002, "Sở Nội vụ", false)
 	srv.InjectText(office, admin, "/bind office")
