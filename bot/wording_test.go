@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"github.com/reportbot/reportbot/reporting"
 	"strings"
 	"testing"
 
@@ -120,7 +121,7 @@ func TestEstimatedDayOffIsSaidSo(t *testing.T) {
 		t.Errorf("English reminder does not say the day off is estimated:\n%s", got.Text)
 	}
 	// The deadlines' calendar (/calendar) says it too.
-	cal, err := DeadlineCalendar(h.store.Read(context.Background()), at(2027, 2, 1, 8, 0), "TCBC")
+	cal, err := reporting.Calendar(h.store.Read(context.Background()), at(2027, 2, 1, 8, 0), "TCBC")
 	if err != nil {
 		t.Fatal(err)
 	}
