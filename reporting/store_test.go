@@ -84,8 +84,9 @@ func (w *world) join(telegramID int64, unit string, role db.Role) Actor {
 	return ActorOf(m)
 }
 
-// item is TCBC's assignment of BC6T for the first half of 2026 (due
-// Wednesday 10/06/2026 17:00), as it is now.
+// item is TCBC's assignment of BC6T for the first half of 2026, as it is
+// now. The plan asks for it "before 10/06", so it is due by the end of
+// Tuesday 09/06/2026 (23:59).
 func (w *world) item() db.Item {
 	w.t.Helper()
 	r := w.store.Read(context.Background())
@@ -231,7 +232,8 @@ func TestExtensionAskedAndDecided(t *testing.T) {
 	_, err = decide(w.head)
 	refusedWith(t, err, CodeNotAllowed, ApproveExtension.NotAllowed)
 	d, err := decide(w.desk)
-	want := time.Date(2026, 6, 20, 17, 0, 0, 0, hcmc)
+	// The new deadline keeps the time of day of the old one (23:59).
+	want := time.Date(2026, 6, 20, 23, 59, 0, 0, hcmc)
 	if err != nil || !d.Deadline.Equal(want) || !w.item().DeadlineAt.Equal(want) || w.state() != StateExtended {
 		t.Fatalf("approval %+v %v; deadline %v, state %s", d, err, w.item().DeadlineAt, w.state())
 	}
@@ -250,12 +252,12 @@ func TestSnoozeUntil(t *testing.T) {
 	for _, c := range []struct {
 		now, want time.Time
 	}{
-		// Friday: Monday's working hour, before Tuesday's 1-day reminder.
+		// Friday: Monday's working hour, no later than Monday's 1-day reminder.
 		{time.Date(2026, 6, 5, 9, 0, 0, 0, hcmc), time.Date(2026, 6, 8, 8, 0, 0, 0, hcmc)},
 		// The deadline day: an hour before the deadline, not tomorrow.
-		{time.Date(2026, 6, 10, 9, 0, 0, 0, hcmc), time.Date(2026, 6, 10, 16, 0, 0, 0, hcmc)},
+		{time.Date(2026, 6, 9, 9, 0, 0, 0, hcmc), time.Date(2026, 6, 9, 22, 59, 0, 0, hcmc)},
 		// Half an hour before the deadline: at the deadline.
-		{time.Date(2026, 6, 10, 16, 30, 0, 0, hcmc), time.Date(2026, 6, 10, 17, 0, 0, 0, hcmc)},
+		{time.Date(2026, 6, 9, 23, 29, 0, 0, hcmc), time.Date(2026, 6, 9, 23, 59, 0, 0, hcmc)},
 	} {
 		if got := SnoozeUntil(pl, it, c.now); !got.Equal(c.want) {
 			t.Errorf("snooze at %v: until %v, want %v", c.now, got, c.want)
