@@ -14,13 +14,13 @@ import (
 
 // paperWords are one language's words.
 type paperWords struct {
-	marks       [MarkCount]string
-	review      map[db.SubmissionStatus]string
-	title       string // the workbook's title, %s: the periods
-	calName     string
-	calSummary  string // %s code, %s title, %s period
-	calDesc     string // %s title, %s period, %s basis
-	calMoved    string // %s the day it fell on, %s why it moved
+	marks      [MarkCount]string
+	review     map[db.SubmissionStatus]string
+	title      string // the workbook's title, %s: the periods
+	calName    string
+	calSummary string // %s code, %s title, %s period
+	calDesc    string // %s title, %s period, %s basis
+	calMoved   string // %s the day it fell on, %s why it moved
 }
 
 var words = map[string]paperWords{
