@@ -56,6 +56,7 @@ func (b *Bot) surface() *routeTable {
 			{name: "export", roles: viewers, chats: consoleChats, handle: b.cmdExport},
 			{name: "archive", roles: staff, chats: consoleChats, handle: b.cmdArchive},
 			{name: "received", roles: staff, chats: inPrivate, handle: b.cmdReceived},
+			{name: "soden", roles: staff, chats: consoleChats, handle: b.cmdIncoming},
 			{name: "units", roles: staff, chats: consoleChats, handle: b.cmdUnits},
 			{name: "members", roles: staff, chats: inPrivate, handle: b.cmdMembers},
 			{name: "invite", roles: staff, chats: inPrivate, handle: b.cmdInvite},
