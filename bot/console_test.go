@@ -150,7 +150,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 		t.Errorf("status picture %v is too small for 9 units", b)
 	}
 	text := c.waitMethod("sendMessage", c.office.ID, "📋 BC6T")
-	for _, want := range []string{"6 tháng đầu năm 2026", "10/06/2026", "còn 7 ngày", "✓ 1", "◐ 1", "đã duyệt 1/9 đơn vị"} {
+	for _, want := range []string{"6 tháng đầu năm 2026", "10/06/2026", "còn 7 ngày", "✓ 1", "◐ 1", "đã tiếp nhận 1/9 đơn vị"} {
 		if !strings.Contains(text.Text, want) {
 			t.Errorf("status text lacks %q:\n%s", want, text.Text)
 		}

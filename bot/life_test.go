@@ -99,7 +99,7 @@ func TestReturnedReportSameBytesThenCorrected(t *testing.T) {
 	data := pdf("bản đầu")
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: data})
 	f.waitText(f.head.ID, "Phiên bản: 1")
-	card := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	card := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	f.press(f.staff, card, "Trả lại")
 	f.waitText(f.staff.ID, "Nhập lý do trả lại")
 	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "Thiếu phụ lục số liệu")
@@ -113,7 +113,7 @@ func TestReturnedReportSameBytesThenCorrected(t *testing.T) {
 	}
 	f.send(telegramtest.Upload{Name: "bc-sua.pdf", Data: pdf("bản đã sửa")})
 	f.waitText(f.head.ID, "Phiên bản: 2")
-	f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 2/2026")
+	f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 2/2026")
 	if it, _ := f.store.Read(context.Background()).Item(f.item.ID); it.Status != db.StatusSubmitted {
 		t.Errorf("after the correction: %s, want submitted (back to review)", it.Status)
 	}
@@ -125,9 +125,9 @@ func TestAcceptedReportAnotherFileCanBeAnotherReport(t *testing.T) {
 	f := newSubFixture(t)
 	open := f.openItems()
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("đã tiếp nhận")})
-	card := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	card := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	f.press(f.staff, card, "Tiếp nhận")
-	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
+	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận")
 	f.waitClosed(f.office.ID, card.MessageID, "Đã tiếp nhận", "Trần Thị Bình", "03/06/2026")
 
 	f.send(telegramtest.Upload{Name: "khac.pdf", Data: pdf("báo cáo khác")})
@@ -149,8 +149,8 @@ func TestAcceptedReportAnotherFileCanBeAnotherReport(t *testing.T) {
 func TestReceivedGetsTheOfficeCard(t *testing.T) {
 	f := newSubFixture(t)
 	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, fmt.Sprintf("/received TCBC %s giấy 12/CV-TCBC", f.item.Obligation.Code))
-	f.waitText(f.staff.ID, "Đã ghi nhận, số tiếp nhận 1/2026")
-	card := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	f.waitText(f.staff.ID, "Đã ghi nhận, mã tiếp nhận 1/2026")
+	card := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	for _, want := range []string{"Phòng Tổ chức", f.item.Obligation.Title, "đúng hạn", "bản giấy — 12/CV-TCBC"} {
 		if !strings.Contains(card.Text, want) {
 			t.Errorf("card lacks %q:\n%s", want, card.Text)
@@ -161,7 +161,7 @@ func TestReceivedGetsTheOfficeCard(t *testing.T) {
 	f.srv.InjectDocument(telegramtest.PrivateChat(f.staff), f.staff, telegramtest.Upload{Name: "ban-quet.pdf", Data: pdf("bản quét")})
 	f.waitText(f.staff.ID, "Đã đính kèm bản quét «ban-quet.pdf»")
 	f.press(f.staff, card, "Tiếp nhận")
-	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
+	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận")
 	f.waitClosed(f.office.ID, card.MessageID, "Đã tiếp nhận")
 	accepted, err := f.store.Read(context.Background()).LatestAccepted(f.item.PeriodID)
 	if s, ok := accepted[f.item.ID]; err != nil || !ok || len(s.Files) != 1 || s.Source != db.SourcePaper {
@@ -179,7 +179,7 @@ func TestExtensionDecisionClosesItsButtons(t *testing.T) {
 	f := newSubFixture(t)
 	chat := telegramtest.PrivateChat(f.head)
 	f.srv.InjectCallback(f.head, f.head.ID, f.remID, fmt.Sprintf("ext:%d", f.item.ID))
-	f.waitText(f.head.ID, "Nhập lý do và ngày đề nghị")
+	f.waitText(f.head.ID, "nhập lý do và ngày đề nghị")
 	proposed := f.item.DeadlineAt.In(hcmc).AddDate(0, 0, 5)
 	f.srv.InjectText(chat, f.head, "Chờ số liệu, "+formatDate(proposed, hcmc))
 	ask := f.waitText(f.office.ID, "Lý do: Chờ số liệu")
@@ -192,7 +192,7 @@ func TestExtensionDecisionClosesItsButtons(t *testing.T) {
 func TestTypedAnswerAfterRoleChangeOrExpiry(t *testing.T) {
 	f := newSubFixture(t)
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("x")})
-	card := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026")
+	card := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026")
 	staffChat := telegramtest.PrivateChat(f.staff)
 
 	// Expired: a day later the reason is not taken.
@@ -286,27 +286,27 @@ func TestLatenessIsToldOneWay(t *testing.T) {
 	staffChat := telegramtest.PrivateChat(f.staff)
 	f.setNow(deadline.Add(time.Minute))
 	f.send(telegramtest.Upload{Name: "muon.pdf", Data: pdf("muộn một phút")})
-	late1 := "trễ 1 ngày (hạn " + formatDate(deadline, hcmc) + ")"
-	if r := f.waitText(f.head.ID, "Số tiếp nhận: 1/2026"); !strings.Contains(r.Text, late1) {
+	late1 := "chậm nộp 1 ngày (hạn cuối " + formatDate(deadline, hcmc) + ")"
+	if r := f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026"); !strings.Contains(r.Text, late1) {
 		t.Errorf("receipt lacks %q:\n%s", late1, r.Text)
 	}
-	if c := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 1/2026"); !strings.Contains(c.Caption, late1) {
+	if c := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 1/2026"); !strings.Contains(c.Caption, late1) {
 		t.Errorf("Office card lacks %q:\n%s", late1, c.Caption)
 	}
 	f.srv.InjectText(staffChat, f.staff, "/status "+f.item.Obligation.Code)
 	status := f.waitText(f.staff.ID, "Kỳ:")
-	for _, want := range []string{"đã trễ 1 ngày", "(trễ 1 ngày)"} {
+	for _, want := range []string{"đã quá hạn 1 ngày", "(quá hạn 1 ngày)"} {
 		if !strings.Contains(status.Text, want) {
 			t.Errorf("/status lacks %q:\n%s", want, status.Text)
 		}
 	}
-	for _, never := range []string{"trễ 0 ngày", "hôm nay"} {
+	for _, never := range []string{"quá hạn 0 ngày", "hôm nay"} {
 		if strings.Contains(status.Text, never) {
 			t.Errorf("/status says %q after the deadline:\n%s", never, status.Text)
 		}
 	}
 	f.srv.InjectText(staffChat, f.staff, "/overdue "+f.item.Obligation.Code)
-	if o := f.waitText(f.staff.ID, "🕒"); !strings.Contains(o.Text, "trễ 1 ngày") || strings.Contains(o.Text, "trễ 0 ngày") {
+	if o := f.waitText(f.staff.ID, "🕒"); !strings.Contains(o.Text, "quá hạn 1 ngày") || strings.Contains(o.Text, "quá hạn 0 ngày") {
 		t.Errorf("/overdue:\n%s", o.Text)
 	}
 
@@ -314,7 +314,7 @@ func TestLatenessIsToldOneWay(t *testing.T) {
 	// late on its card and in the register.
 	f.setNow(deadline.AddDate(0, 0, 3))
 	f.srv.InjectText(staffChat, f.staff, "/received VP "+f.item.Obligation.Code+" giấy 7/BC-VP")
-	if c := f.waitText(f.office.ID, "Báo cáo mới — số tiếp nhận 2/2026"); !strings.Contains(c.Text, "trễ 3 ngày") {
+	if c := f.waitText(f.office.ID, "Báo cáo mới — mã tiếp nhận 2/2026"); !strings.Contains(c.Text, "chậm nộp 3 ngày") {
 		t.Errorf("Office card of the paper report:\n%s", c.Text)
 	}
 	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code, "vi")
@@ -336,7 +336,7 @@ func TestLatenessIsToldOneWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.bot.Kick()
-	if d := f.waitText(f.office.ID, "Tổng hợp báo cáo trễ hạn"); !strings.Contains(d.Text, "trễ 5 ngày") || strings.Contains(d.Text, "trễ 0 ngày") {
+	if d := f.waitText(f.office.ID, "Tổng hợp báo cáo quá hạn"); !strings.Contains(d.Text, "quá hạn 5 ngày") || strings.Contains(d.Text, "quá hạn 0 ngày") {
 		t.Errorf("digest:\n%s", d.Text)
 	}
 }

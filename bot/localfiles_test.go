@@ -26,7 +26,7 @@ func TestLocalServerPathsAreReadFromTheMount(t *testing.T) {
 	f := newSubFixture(t, func(b *Bot) { b.cfg.LocalFiles, b.cfg.LocalServerDir = mount, serverDir })
 	f.srv.SetLocalMode(serverDir)
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("qua máy chủ cục bộ")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	if n := f.calls.downloads.Load(); n != 0 {
 		t.Errorf("%d HTTP downloads in local mode, want 0", n)
 	}
@@ -66,7 +66,7 @@ func TestLocalServerFileOf1GBStreamsWithFlatMemory(t *testing.T) {
 	if _, err := f.srv.InjectLocalDocument(telegramtest.PrivateChat(f.head), f.head, "bao-cao-lon.pdf", big, telegramtest.ReplyTo(f.remID)); err != nil {
 		t.Fatal(err)
 	}
-	f.waitTextWithin(f.head.ID, "Số tiếp nhận: 1/2026", 2*time.Minute)
+	f.waitTextWithin(f.head.ID, "Mã tiếp nhận: 1/2026", 2*time.Minute)
 	peak := procStatus(t, "VmHWM")
 	t.Logf("resident memory %d MB before, peak %d MB while storing 1 GB", base>>20, peak>>20)
 	if grew := peak - base; grew >= 16<<20 && !raceEnabled {

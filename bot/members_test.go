@@ -17,13 +17,13 @@ func TestRemoveAsksThenTellsThePersonAndClearsTheirMenu(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	office := telegramtest.PrivateChat(c.office)
 	c.srv.InjectText(office, c.office, "/remove @an")
-	ask := c.waitMethod("", c.office.ID, "có chắc muốn xoá Nguyễn Văn An (Trưởng đơn vị, TCBC)")
+	ask := c.waitMethod("", c.office.ID, "có chắc muốn xoá Nguyễn Văn An (Thủ trưởng đơn vị, TCBC)")
 	if _, err := c.bot.store.Read(t.Context()).MemberByTelegramID(c.head.ID); err != nil {
 		t.Fatalf("asking removed the head already: %v", err)
 	}
 	c.press(c.office, ask, "Xoá")
 	c.waitMethod("", c.head.ID, "đã kết thúc quyền sử dụng bot")
-	edited := c.waitMethod("editMessageText", c.office.ID, "Đã xoá Nguyễn Văn An (Trưởng đơn vị, TCBC) khỏi bot")
+	edited := c.waitMethod("editMessageText", c.office.ID, "Đã xoá Nguyễn Văn An (Thủ trưởng đơn vị, TCBC) khỏi bot")
 	if !strings.Contains(edited.Text, "Lê Thị Văn, 08:00 03/06/2026") || len(edited.Buttons) != 0 {
 		t.Errorf("closed question %q with %d button rows, want who, when and no buttons", edited.Text, len(edited.Buttons))
 	}
@@ -52,7 +52,7 @@ func TestRemoveAsksThenTellsThePersonAndClearsTheirMenu(t *testing.T) {
 		t.Errorf("head told %d times, want 1", n)
 	}
 	c.srv.InjectText(telegramtest.PrivateChat(c.head), c.head, "/history")
-	c.waitMethod("", c.head.ID, "Bạn chưa tham gia bot")
+	c.waitMethod("", c.head.ID, "Đồng chí chưa tham gia bot")
 }
 
 func TestRemoveCancelledKeepsTheMember(t *testing.T) {
@@ -60,7 +60,7 @@ func TestRemoveCancelledKeepsTheMember(t *testing.T) {
 	c.srv.InjectText(telegramtest.PrivateChat(c.office), c.office, "/remove @an")
 	ask := c.waitMethod("", c.office.ID, "có chắc muốn xoá")
 	c.press(c.office, ask, "Huỷ")
-	c.waitMethod("editMessageText", c.office.ID, "Đã huỷ: Nguyễn Văn An (Trưởng đơn vị, TCBC) vẫn là thành viên")
+	c.waitMethod("editMessageText", c.office.ID, "Đã huỷ: Nguyễn Văn An (Thủ trưởng đơn vị, TCBC) vẫn là thành viên")
 	if _, err := c.bot.store.Read(t.Context()).MemberByTelegramID(c.head.ID); err != nil {
 		t.Errorf("cancel removed the head: %v", err)
 	}
@@ -140,7 +140,7 @@ func TestRebindAsksAndTellsTheOldChat(t *testing.T) {
 		t.Errorf("group bound to %d, want %d", g.ChatID, newGroup.ID)
 	}
 	if n := len(c.srv.SentMatching(func(s telegramtest.Sent) bool {
-		return s.Method == "answerCallbackQuery" && strings.Contains(s.Text, "Chỉ quản trị viên")
+		return s.Method == "answerCallbackQuery" && strings.Contains(s.Text, "Chỉ Quản trị viên")
 	})); n != 1 {
 		t.Errorf("head's press refused %d times, want 1", n)
 	}

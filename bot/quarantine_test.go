@@ -14,7 +14,7 @@ import (
 func TestUnknownFilesGoToQuarantineNotAway(t *testing.T) {
 	f := newSubFixture(t)
 	f.send(telegramtest.Upload{Name: "bc.pdf", Data: pdf("x")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	orphan := filepath.Join(filesDir, "TCBC", "2026-H1", "2026-0099-mo-coi.pdf")
 	half := filepath.Join(filesDir, incomingDir, "dl-123")
 	for _, p := range []string{orphan, half} {
@@ -38,7 +38,7 @@ func TestUnknownFilesGoToQuarantineNotAway(t *testing.T) {
 	}
 	// The receipt its name carries is never handed out again.
 	f.send(telegramtest.Upload{Name: "bc2.pdf", Data: pdf("y")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 100/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 100/2026")
 }
 
 // TestRestoreOfAnOlderDatabaseLosesNoFileAndRepeatsNoReceipt follows the
@@ -50,13 +50,13 @@ func TestRestoreOfAnOlderDatabaseLosesNoFileAndRepeatsNoReceipt(t *testing.T) {
 	f := newSubFixture(t)
 	ctx := context.Background()
 	f.send(telegramtest.Upload{Name: "truoc.pdf", Data: pdf("trước khi sao lưu")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if err := f.store.Backup(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
 	f.send(telegramtest.Upload{Name: "sau.pdf", Data: pdf("sau khi sao lưu")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 2/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 2/2026")
 
 	// Stop, restore as the README says, start.
 	f.cancel()
@@ -97,5 +97,5 @@ func TestRestoreOfAnOlderDatabaseLosesNoFileAndRepeatsNoReceipt(t *testing.T) {
 		}
 	}
 	f.send(telegramtest.Upload{Name: "moi.pdf", Data: pdf("sau khi khôi phục")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 3/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 3/2026")
 }

@@ -301,7 +301,7 @@ func TestRemindersOverAHalfYear(t *testing.T) {
 	for _, m := range h.remOutbox("esc:") {
 		if m.ChatID == director.ID {
 			escs = append(escs, m.CreatedAt.In(hcmc).Format("02/01 15:04"))
-			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "trễ 7 ngày") {
+			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "quá hạn 7 ngày") {
 				t.Errorf("escalation:\n%s", m.Text)
 			}
 		}

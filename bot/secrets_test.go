@@ -22,7 +22,7 @@ func TestSecretsDoNotLinger(t *testing.T) {
 	token := f.invite("CCHC", db.RoleHead)
 	other := f.srv.NewUser(1003, "Phạm Văn D", "d", "vi")
 	f.srv.InjectText(telegramtest.PrivateChat(other), other, "/start "+token)
-	f.waitText(other.ID, "Chào mừng")
+	f.waitText(other.ID, "Kính chào đồng chí")
 	f.waitUntil("the /start update is handled", func() bool {
 		n, _ := f.store.Read(ctx).PendingUpdates(10)
 		return len(n) == 0

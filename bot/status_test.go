@@ -21,8 +21,8 @@ func TestStatusMarksLegendAndUnitCounts(t *testing.T) {
 	c.srv.InjectText(office, c.office, "/status BC6T")
 	text := c.waitMethod("sendMessage", c.office.ID, "📋 BC6T")
 	for _, want := range []string{
-		"✓ 1 · ✗ 7 — đã duyệt 1/8 đơn vị", "✓ TCBC", "✗ VP", "– BTG",
-		"✓ đã duyệt · ◐ đã nhận, chờ duyệt · ↩ trả lại, chờ nộp lại · + được gia hạn · ○ chưa nộp, còn hạn · ✗ trễ hạn · – không phải nộp",
+		"✓ 1 · ✗ 7 — đã tiếp nhận 1/8 đơn vị", "✓ TCBC", "✗ VP", "– BTG",
+		"✓ đã tiếp nhận · ◐ đã gửi, chờ tiếp nhận · ↩ trả lại, chờ nộp lại · + được gia hạn · ○ chưa nộp, còn hạn · ✗ quá hạn · – không phải nộp",
 	} {
 		if !strings.Contains(text.Text, want) {
 			t.Errorf("status lacks %q:\n%s", want, text.Text)
@@ -37,7 +37,7 @@ func TestStatusMarksLegendAndUnitCounts(t *testing.T) {
 	// The overview: BC6T is late for 7 units, KDQUY not yet due for 8.
 	c.srv.InjectText(office, c.office, "/status")
 	overview := c.waitMethod("sendMessage", c.office.ID, "Theo đơn vị")
-	if !strings.Contains(overview.Text, "Theo đơn vị: 0/8 đơn vị đã nộp đủ các báo cáo dưới đây; 7 đơn vị trễ hạn ít nhất một báo cáo.") {
+	if !strings.Contains(overview.Text, "Theo đơn vị: 0/8 đơn vị đã nộp đủ các báo cáo dưới đây; 7 đơn vị có ít nhất một báo cáo quá hạn.") {
 		t.Errorf("overview counts:\n%s", overview.Text)
 	}
 }

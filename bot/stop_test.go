@@ -60,7 +60,7 @@ func TestStopDuringDownloadLosesNoReport(t *testing.T) {
 	}
 
 	f.restart()
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.waitText(f.head.ID, "Mã tiếp nhận: 1/2026")
 	if subs := f.submissions(f.item); len(subs) != 1 {
 		t.Fatalf("%d submissions after the restart, want 1", len(subs))
 	}

@@ -612,7 +612,7 @@ func TestPaperSubmissionConfirmedByOffice(t *testing.T) {
 	ask := f.waitText(f.office.ID, "báo đã nộp bản giấy")
 	// Until the Office confirms, the unit sees the report as announced.
 	f.srv.InjectText(telegramtest.PrivateChat(f.head), f.head, "/pending")
-	f.waitText(f.head.ID, "đã báo nộp bản giấy, chờ Văn phòng xác nhận")
+	f.waitText(f.head.ID, "đã báo nộp bản giấy, chờ Văn phòng Sở xác nhận")
 	f.press(f.staff, ask, "Xác nhận")
 	f.waitText(f.head.ID, "xác nhận đã nhận bản giấy")
 	f.press(f.staff, ask, "Xác nhận")
