@@ -19,6 +19,7 @@ func (b *Bot) register() {
 	b.registerReminders()
 	b.registerSubmissions() // also sets b.onFiles
 	b.registerConsole()     // after registerSubmissions: it puts plan files before b.onFiles
+	b.registerOffice()
 }
 
 func (b *Bot) registerOnboarding() {

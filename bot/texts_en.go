@@ -329,4 +329,14 @@ var textsEN = map[string]string{
 	"obligation.reopened":       "✅ Report %s — %s is required again; %d heads were told.",
 	"obligation.closed_head":    "📌 From the Department Office: your unit no longer has to submit %s; the bot stops reminding you about it. Reports already submitted are kept.",
 	"obligation.reopened_head":  "📌 From the Department Office: your unit has to submit %s again. Period %s, due %s (%s).",
+
+	// office's job
+	"cmd.synthesis":              "Synthesis of a period: the draft report (Word), the register, the files (ZIP)",
+	"synthesis.usage":            "Usage: /synthesis PERIOD, e.g. /synthesis 2026-H1 or /synthesis BC6T 2026-H1. The bot sends the draft of the department's report (a Word file laid out per Decree 30/2020), the register (Excel) and the accepted reports (ZIP).",
+	"synthesis.which":            "Several reports were received for «%s»: %s. A synthesis is one report; name the report and the period, e.g. /synthesis BC6T 2026-H1.",
+	"synthesis.nothing":          "No unit has submitted anything for «%s» yet, so there is nothing to synthesise. See /status; no file was made.",
+	"synthesis.draft_caption":    "📝 Draft report: %s. Received from %d/%d units (late: %d), not reported: %d. The number is left blank for the records clerk to fill in on issue.",
+	"synthesis.workbook_caption": "📊 The period's register and status (Excel).",
+	"synthesis.archive_caption":  "🗂 The accepted reports: %d files.",
+	"synthesis.archive_too_big":  "The archive is %d MB, over Telegram's sending limit; it is kept on the server: %s",
 }

@@ -339,4 +339,14 @@ var textsVI = map[string]string{
 	"obligation.reopened":       "✅ Đã yêu cầu lại báo cáo %s — %s; %d Trưởng đơn vị đã được báo.",
 	"obligation.closed_head":    "📌 Văn phòng Sở thông báo: từ nay đơn vị không còn phải nộp %s; bot thôi nhắc báo cáo này. Các báo cáo đã nộp vẫn được lưu.",
 	"obligation.reopened_head":  "📌 Văn phòng Sở thông báo: đơn vị lại phải nộp %s. Kỳ %s, hạn nộp %s (%s).",
+
+	// office's job
+	"cmd.synthesis":              "Tổng hợp một kỳ: dự thảo báo cáo (Word), sổ tiếp nhận, hồ sơ (ZIP)",
+	"synthesis.usage":            "Cách dùng: /synthesis KỲ, ví dụ /synthesis 2026-H1 hoặc /synthesis BC6T 2026-H1. Bot gửi dự thảo báo cáo của Sở (tệp Word theo Nghị định 30/2020/NĐ-CP), sổ tiếp nhận (Excel) và hồ sơ báo cáo đã tiếp nhận (ZIP).",
+	"synthesis.which":            "Kỳ «%s» có nhiều báo cáo đã nhận: %s. Mỗi lần tổng hợp một báo cáo; hãy ghi rõ mã báo cáo và kỳ, ví dụ /synthesis BC6T 2026-H1.",
+	"synthesis.nothing":          "Chưa có đơn vị nào nộp báo cáo cho «%s», nên chưa thể tổng hợp. Xem tình hình bằng /status; bot chưa tạo tệp nào.",
+	"synthesis.draft_caption":    "📝 Dự thảo báo cáo: %s. Đã nhận %d/%d đơn vị (trễ hạn: %d), chưa báo cáo: %d. Số, ký hiệu để trống cho Văn thư ghi khi ban hành.",
+	"synthesis.workbook_caption": "📊 Sổ tiếp nhận và tình hình nộp của kỳ (Excel).",
+	"synthesis.archive_caption":  "🗂 Hồ sơ báo cáo đã tiếp nhận: %d tệp.",
+	"synthesis.archive_too_big":  "Tệp nén hồ sơ nặng %d MB, vượt giới hạn gửi của Telegram; tệp được lưu tại máy chủ: %s",
 }

@@ -90,33 +90,60 @@ type Draft struct {
 // draft would report nothing.
 var ErrNothingReceived = errors.New("nothing received for the period")
 
-// Subject is the trích yếu: what the report is about, in one line.
+// Subject is the trích yếu: what the report is about, in one line, with
+// the period named once.
 func (d Draft) Subject() string {
 	t := strings.TrimSpace(d.Title)
 	for _, p := range []string{"Báo cáo ", "báo cáo "} {
 		t = strings.TrimPrefix(t, p)
 	}
+	t = withPeriod(t, d.Period)
 	if t == "" {
 		t = "tình hình thực hiện"
 	}
-	return upperFirst(joinPeriod(t, d.Period))
+	if d.Period != "" && strings.HasPrefix(t, d.Period) {
+		// "6 tháng đầu năm 2026 về …" reads as a report's subject only
+		// after a noun.
+		t = "kết quả " + t
+	}
+	return upperFirst(t)
 }
 
-// joinPeriod ends a title with the period's name, once: the plan's titles
-// often end with the period's kind ("… 6 tháng đầu năm"), which the name
-// ("6 tháng đầu năm 2026") repeats.
-func joinPeriod(title, period string) string {
+// withPeriod names the period once in a title: the plan's titles name the
+// period's kind ("… 6 tháng đầu năm …", "Báo cáo năm …"), which the name
+// ("6 tháng đầu năm 2026") completes; a title without it gets the name at
+// its end.
+func withPeriod(title, period string) string {
 	if period == "" || strings.Contains(strings.ToLower(title), strings.ToLower(period)) {
 		return title
 	}
 	tw, pw := strings.Fields(title), strings.Fields(period)
-	for k := min(len(tw), len(pw)); k > 0; k-- {
-		if strings.EqualFold(strings.Join(tw[len(tw)-k:], " "), strings.Join(pw[:k], " ")) {
-			tw = tw[:len(tw)-k]
-			break
+	for k := len(pw) - 1; k > 0; k-- {
+		for i := 0; i+k <= len(tw); i++ {
+			if strings.EqualFold(strings.Join(tw[i:i+k], " "), strings.Join(pw[:k], " ")) {
+				out := append(append(append([]string{}, tw[:i]...), pw...), tw[i+k:]...)
+				return strings.Join(out, " ")
+			}
 		}
 	}
 	return strings.Join(append(tw, pw...), " ")
+}
+
+// Counts says how many units reported, how many of them late, and how many
+// did not report.
+func (d Draft) Counts() (reported, late, missing int) {
+	for _, u := range d.Units {
+		switch {
+		case !u.Reported:
+			missing++
+		case u.DaysLate > 0:
+			reported++
+			late++
+		default:
+			reported++
+		}
+	}
+	return reported, late, missing
 }
 
 // Decree 30/2020, Appendix I: A4, top and bottom 20–25 mm, left 30–35 mm,
@@ -136,12 +163,7 @@ func mm(v float64) int { return int(v*twipsPerMM + 0.5) }
 
 // Write writes the draft as a DOCX document.
 func Write(w io.Writer, d Draft, loc *time.Location) error {
-	reported := 0
-	for _, u := range d.Units {
-		if u.Reported {
-			reported++
-		}
-	}
+	reported, _, _ := d.Counts()
 	if reported == 0 {
 		return ErrNothingReceived
 	}

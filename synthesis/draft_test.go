@@ -67,6 +67,20 @@ func TestDateLine(t *testing.T) {
 	}
 }
 
+func TestSubjectNamesThePeriodOnce(t *testing.T) {
+	for _, c := range []struct{ title, period, want string }{
+		{"Báo cáo kết quả thực hiện Quy chế dân chủ 6 tháng đầu năm", "6 tháng đầu năm 2026", "Kết quả thực hiện Quy chế dân chủ 6 tháng đầu năm 2026"},
+		{"Báo cáo 6 tháng đầu năm về thực hiện Quy chế dân chủ", "6 tháng đầu năm 2026", "Kết quả 6 tháng đầu năm 2026 về thực hiện Quy chế dân chủ"},
+		{"Báo cáo năm về công tác dân vận", "năm 2026", "Kết quả năm 2026 về công tác dân vận"},
+		{"Báo cáo tình hình biên chế", "quý III/2026", "Tình hình biên chế quý III/2026"},
+		{"Tình hình biên chế quý III/2026", "quý III/2026", "Tình hình biên chế quý III/2026"},
+	} {
+		if got := (Draft{Title: c.title, Period: c.period}).Subject(); got != c.want {
+			t.Errorf("Subject(%q, %q) = %q, want %q", c.title, c.period, got, c.want)
+		}
+	}
+}
+
 func TestDraftParts(t *testing.T) {
 	var buf bytes.Buffer
 	if err := Write(&buf, sampleDraft(), hcmc); err != nil {

@@ -69,6 +69,8 @@ Usage:
                                         the Office's summary workbook, or the register as CSV
   reportbot ics [--unit CODE] [--out FILE]
                                         deadline calendar (iCalendar) with reminders
+  reportbot synthesis --period KEY [--out DIR] [--pdf]
+                                        the Office's synthesis pack: draft report (DOCX), workbook, ZIP
 
 Every command takes --data DIR (default ./data, or $REPORTBOT_DATA).
 Run 'reportbot COMMAND -h' for a command's flags.
@@ -82,14 +84,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		return exitUsage
 	}
 	cmds := map[string]func([]string) error{
-		"run":      a.cmdRun,
-		"plan":     a.cmdPlan,
-		"invite":   a.cmdInvite,
-		"backup":   a.cmdBackup,
-		"calendar": a.cmdCalendar,
-		"export":   a.cmdExport,
-		"ics":      a.cmdICS,
-		"demo":     a.cmdDemo,
+		"run":       a.cmdRun,
+		"plan":      a.cmdPlan,
+		"invite":    a.cmdInvite,
+		"backup":    a.cmdBackup,
+		"calendar":  a.cmdCalendar,
+		"export":    a.cmdExport,
+		"ics":       a.cmdICS,
+		"demo":      a.cmdDemo,
+		"synthesis": a.cmdSynthesis,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
