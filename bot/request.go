@@ -1,0 +1,473 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/requests"
+)
+
+// /request turns an official letter into an ad-hoc request (báo cáo đột
+// xuất): the letter (attached to the command, or sent next), the title and
+// deadline as typed, the units (typed, or toggled in a paginated keyboard),
+// a preview, then Send. Heads get the text and the letter; from then on it
+// is an obligation like any other (reminders, receipts, review, status,
+// exports, archive, synthesis). Until Send, the draft lives in the pending
+// input of the Office's chat and nothing else is stored but the letter's
+// file, which a cancel removes.
+
+const (
+	inputRequest = "request"
+	lettersDir   = "letters"
+	// unitsPerPage keeps the picker within one screen of a phone.
+	unitsPerPage = 8
+)
+
+// Stages of a request draft.
+const (
+	stageLetter = "letter" // waiting for the letter's file
+	stageText   = "text"   // waiting for the title and deadline
+	stageUnits  = "units"  // picking units with buttons
+)
+
+// requestDraft is a request being written, kept as the pending input's data.
+type requestDraft struct {
+	Stage    string    `json:"stage"`
+	Letter   db.Letter `json:"letter"`
+	Title    string    `json:"title,omitempty"`
+	Deadline int64     `json:"deadline,omitempty"` // unix seconds
+	Units    []string  `json:"units,omitempty"`    // chosen unit codes
+	Page     int       `json:"page,omitempty"`
+}
+
+// letterTypes are what an official letter comes as.
+var letterTypes = map[string]bool{".pdf": true, ".doc": true, ".docx": true, ".odt": true}
+
+func (b *Bot) cmdRequest(r *Request) error {
+	if !r.Ev.Private() {
+		r.Reply(r.T("error.private_only"))
+		return nil
+	}
+	d := requestDraft{Stage: stageLetter}
+	if len(r.Ev.Files) > 0 {
+		l, ok, err := b.takeLetter(r)
+		if !ok {
+			return err
+		}
+		d.Letter, d.Stage = l, stageText
+	}
+	if d.Stage == stageText && strings.TrimSpace(r.Ev.Args) != "" {
+		return b.requestText(r, d, r.Ev.Args)
+	}
+	if err := b.saveDraft(r, d); err != nil {
+		return err
+	}
+	if d.Stage == stageLetter {
+		r.Reply(r.T("request.send_letter"))
+	} else {
+		r.Reply(r.T("request.ask_text", d.Letter.Name))
+	}
+	return nil
+}
+
+// takeLetter checks, downloads and stores the letter attached to the event.
+func (b *Bot) takeLetter(r *Request) (db.Letter, bool, error) {
+	f := r.Ev.Files[0]
+	if f.Photo || !letterTypes[strings.ToLower(filepath.Ext(f.Name))] {
+		r.Reply(r.T("request.letter_type", f.displayName()))
+		return db.Letter{}, false, nil
+	}
+	if f.Size > b.maxFileSize() {
+		b.refuse(r, &fileProblem{code: "too_big", name: f.displayName()})
+		return db.Letter{}, false, nil
+	}
+	d, err := b.fetch(r.ctx, f)
+	var pr *fileProblem
+	if errors.As(err, &pr) {
+		b.refuse(r, pr)
+		return db.Letter{}, false, nil
+	}
+	if err != nil {
+		return db.Letter{}, false, err
+	}
+	defer d.discard()
+	head := make([]byte, sniffLen)
+	if fh, err := os.Open(d.tmp); err == nil {
+		n, _ := fh.Read(head)
+		head = head[:n]
+		fh.Close()
+	}
+	if pr := checkContent(f, head); pr != nil {
+		b.refuse(r, pr)
+		return db.Letter{}, false, nil
+	}
+	// Named by content: the same letter sent twice is one file.
+	rel := path.Join(lettersDir, d.sha256[:16]+"-"+safeName(d.displayName()))
+	dest := filepath.Join(b.cfg.DataDir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
+		return db.Letter{}, false, err
+	}
+	if _, err := os.Stat(dest); err != nil {
+		if err := os.Rename(d.tmp, dest); err != nil {
+			return db.Letter{}, false, fmt.Errorf("store letter: %w", err)
+		}
+		d.tmp = ""
+	}
+	return db.Letter{Name: d.displayName(), StoredPath: rel, Size: d.size, SHA256: d.sha256}, true, nil
+}
+
+// maybeRequestLetter takes a staff member's file as the letter when a
+// request waits for one in this chat.
+func (b *Bot) maybeRequestLetter(r *Request) (bool, error) {
+	if r.Member == nil || !r.Member.Role.Staff() || !r.Ev.Private() || len(r.Ev.Files) == 0 {
+		return false, nil
+	}
+	d, ok, err := b.loadDraft(r)
+	if err != nil || !ok || d.Stage != stageLetter {
+		return false, err
+	}
+	l, ok, err := b.takeLetter(r)
+	if !ok {
+		return true, err
+	}
+	d.Letter, d.Stage = l, stageText
+	if err := b.saveDraft(r, d); err != nil {
+		return true, err
+	}
+	r.Reply(r.T("request.ask_text", l.Name))
+	return true, nil
+}
+
+// onRequestText is the Office's typed answer while a request is drafted.
+func (b *Bot) onRequestText(r *Request, p db.PendingInput) error {
+	var d requestDraft
+	if err := json.Unmarshal([]byte(p.Data), &d); err != nil {
+		return fmt.Errorf("request draft: %w", err)
+	}
+	switch d.Stage {
+	case stageLetter:
+		r.Reply(r.T("request.send_letter"))
+		return nil
+	case stageUnits:
+		r.Reply(r.T("request.use_buttons"))
+		return nil
+	}
+	return b.requestText(r, d, r.Ev.Text)
+}
+
+// requestText reads the title, the deadline and maybe the units, then
+// shows the picker (or, with the units named, the preview).
+func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
+	rd := b.store.Read(r.ctx)
+	now := b.store.Now()
+	spec, err := requests.Parse(text, now, b.loc, defaultDueHour, 0)
+	var pr *requests.Problem
+	if errors.As(err, &pr) {
+		r.Reply(r.T("request."+pr.Key, pr.Args...) + "\n" + r.T("request.text_example"))
+		return b.saveDraft(r, d)
+	}
+	if err != nil {
+		return err
+	}
+	units, err := rd.Units(false)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, u := range units {
+		known[u.Code] = true
+	}
+	var unknown []string
+	for _, c := range spec.Units {
+		if !known[c] {
+			unknown = append(unknown, c)
+		}
+	}
+	if len(unknown) > 0 {
+		r.Reply(r.T("request.unknown_units", strings.Join(unknown, ", "), unitCodes(units)))
+		return b.saveDraft(r, d)
+	}
+	d.Title, d.Deadline, d.Units, d.Stage = spec.Title, spec.Deadline.Unix(), spec.Units, stageUnits
+	if spec.AllUnits {
+		d.Units = strings.Fields(unitCodes(units))
+	}
+	if err := b.saveDraft(r, d); err != nil {
+		return err
+	}
+	if len(d.Units) > 0 {
+		text, kb := b.requestPreview(r, d)
+		r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard(kb...)})
+		return nil
+	}
+	text, kb := b.requestPicker(r, d, units)
+	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard(kb...)})
+	return nil
+}
+
+// defaultDueHour is a request's deadline hour when the text gives none, as
+// the plan's due_time defaults.
+const defaultDueHour = 17
+
+func unitCodes(units []db.Unit) string {
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	return strings.Join(codes, " ")
+}
+
+// requestPicker is the unit keyboard: a page of toggles, paging, all/none,
+// preview and cancel.
+func (b *Bot) requestPicker(r *Request, d requestDraft, units []db.Unit) (string, [][]Button) {
+	pages := (len(units) + unitsPerPage - 1) / unitsPerPage
+	d.Page = min(max(d.Page, 0), max(pages-1, 0))
+	var kb [][]Button
+	from := d.Page * unitsPerPage
+	for i := from; i < min(from+unitsPerPage, len(units)); i++ {
+		u := units[i]
+		mark := "▫️"
+		if slices.Contains(d.Units, u.Code) {
+			mark = "✅"
+		}
+		kb = append(kb, []Button{{mark + " " + u.Code + " — " + clip(u.Name, 40), fmt.Sprintf("rq:t:%d:%d", u.ID, d.Page)}})
+	}
+	var nav []Button
+	if d.Page > 0 {
+		nav = append(nav, Button{"◀️", fmt.Sprintf("rq:p:%d", d.Page-1)})
+	}
+	nav = append(nav, Button{r.T("request.all"), "rq:a"}, Button{r.T("request.none"), "rq:n"})
+	if d.Page < pages-1 {
+		nav = append(nav, Button{"▶️", fmt.Sprintf("rq:p:%d", d.Page+1)})
+	}
+	kb = append(kb, nav, []Button{{r.T("request.preview"), "rq:v"}, {r.T("request.cancel"), "rq:x"}})
+	text := r.T("request.pick", d.Title, formatDateTime(time.Unix(d.Deadline, 0), b.loc), len(d.Units), len(units), d.Page+1, max(pages, 1))
+	return text, kb
+}
+
+// requestPreview shows what the heads will get, with Send and Back.
+func (b *Bot) requestPreview(r *Request, d requestDraft) (string, [][]Button) {
+	due := time.Unix(d.Deadline, 0)
+	text := r.T("request.preview_text", d.Title, formatDateTime(due, b.loc), weekday(due, b.loc, r.Lang),
+		len(d.Units), strings.Join(d.Units, ", "), d.Letter.Name, humanSize(d.Letter.Size, r.Lang))
+	return text, [][]Button{{{r.T("request.send"), "rq:ok"}, {r.T("request.back"), "rq:b"}}, {{r.T("request.cancel"), "rq:x"}}}
+}
+
+// onRequestButton handles the picker's and the preview's buttons.
+func (b *Bot) onRequestButton(r *Request, args []string) error {
+	d, ok, err := b.loadDraft(r)
+	if err != nil {
+		return err
+	}
+	if !ok || d.Stage != stageUnits || len(args) == 0 {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	units, err := b.store.Read(r.ctx).Units(false)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "t": // toggle a unit
+		ids, ok := parseIDs(args[1:], 2)
+		if !ok {
+			r.Toast(r.T("callback.stale"))
+			return nil
+		}
+		for _, u := range units {
+			if u.ID != ids[0] {
+				continue
+			}
+			if i := slices.Index(d.Units, u.Code); i >= 0 {
+				d.Units = slices.Delete(d.Units, i, i+1)
+			} else {
+				d.Units = append(d.Units, u.Code)
+			}
+		}
+		d.Page = int(ids[1])
+	case "p":
+		n, err := strconv.Atoi(strings.Join(args[1:], ""))
+		if err != nil {
+			r.Toast(r.T("callback.stale"))
+			return nil
+		}
+		d.Page = n
+	case "a":
+		d.Units = strings.Fields(unitCodes(units))
+	case "n":
+		d.Units = nil
+	case "v":
+		if len(d.Units) == 0 {
+			r.Toast(r.T("request.no_units"))
+			return nil
+		}
+		if err := b.saveDraft(r, d); err != nil {
+			return err
+		}
+		text, kb := b.requestPreview(r, d)
+		b.editMessage(r, text, kb)
+		return nil
+	case "b": // back from the preview to the picker
+	case "x":
+		return b.cancelRequest(r, d)
+	case "ok":
+		return b.sendRequest(r, d)
+	default:
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	// Keep the draft's units in the plan's order.
+	slices.SortFunc(d.Units, func(a, c string) int {
+		return slices.IndexFunc(units, func(u db.Unit) bool { return u.Code == a }) - slices.IndexFunc(units, func(u db.Unit) bool { return u.Code == c })
+	})
+	if err := b.saveDraft(r, d); err != nil {
+		return err
+	}
+	text, kb := b.requestPicker(r, d, units)
+	b.editMessage(r, text, kb)
+	return nil
+}
+
+// cancelRequest drops the draft and its letter's file, unless another
+// request keeps the same letter.
+func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
+	if err := r.Tx(func(tx *db.Tx) error {
+		_, err := tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID)
+		return err
+	}); err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	if used, err := b.store.Read(r.ctx).LetterInUse(d.Letter.StoredPath); err == nil && !used && d.Letter.StoredPath != "" {
+		os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(d.Letter.StoredPath)))
+	}
+	b.editMessage(r, r.T("request.cancelled"), nil)
+	return nil
+}
+
+// sendRequest makes the obligation and its period, and sends every head
+// the request and the letter, in one transaction.
+func (b *Bot) sendRequest(r *Request, d requestDraft) error {
+	now := b.store.Now()
+	due := time.Unix(d.Deadline, 0)
+	if !due.After(now) {
+		r.Toast(r.T("request.past_deadline", formatDateTime(due, b.loc)))
+		return nil
+	}
+	var o db.Obligation
+	heads, owing := 0, 0
+	var headless []string
+	err := r.Tx(func(tx *db.Tx) error {
+		// Taking the draft makes a second press (or a redelivered update) a no-op.
+		if _, err := tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID); err != nil {
+			return err
+		}
+		rd := tx.Reader()
+		code, err := rd.NextRequestCode()
+		if err != nil {
+			return err
+		}
+		pol, err := reminders.LoadPolicy(rd)
+		if err != nil {
+			return err
+		}
+		local := due.In(b.loc)
+		rule := fmt.Sprintf("once %s", local.Format("02/01/2006 15:04"))
+		var offs []string
+		for _, off := range requests.Offsets(due, now) {
+			offs = append(offs, off.String())
+		}
+		o, err = tx.AddRequest(db.Obligation{
+			Code: code, Title: d.Title, Basis: r.T("request.basis", d.Letter.Name), Rule: rule, Cover: "once",
+			DueHour: local.Hour(), DueMinute: local.Minute(), Offsets: strings.Join(offs, ","),
+			FixedDeadline: true, Announce: true, Summary: true, NameLateUnits: true, UnitCodes: d.Units,
+		}, d.Letter, r.Member.ID)
+		if err != nil {
+			return err
+		}
+		if err := reminders.EnsurePeriods(tx, pol); err != nil {
+			return err
+		}
+		periods, err := rd.Periods(o.ID)
+		if err != nil || len(periods) == 0 {
+			return fmt.Errorf("request %s: no period made: %v", code, err)
+		}
+		items, err := rd.PeriodItems(periods[0].ID)
+		if err != nil {
+			return err
+		}
+		letter := filepath.Join(b.cfg.DataDir, filepath.FromSlash(d.Letter.StoredPath))
+		for _, it := range items {
+			owing++
+			members, err := rd.Members(it.UnitID)
+			if err != nil {
+				return err
+			}
+			told := false
+			for _, m := range members {
+				if m.Role != db.RoleHead {
+					continue
+				}
+				told = true
+				heads++
+				lang := pickLang(m.Lang, "")
+				// Both messages are about the assignment: a head who replies
+				// to either with a file submits the report.
+				r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Purpose: "reminder", RefID: it.ID,
+					Text: tr(lang, "request.head", d.Title, formatDateTime(it.DeadlineAt, b.loc), weekday(it.DeadlineAt, b.loc, lang), code)})
+				r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Purpose: "reminder", RefID: it.ID,
+					Kind: db.KindDocument, FilePath: letter, FileName: d.Letter.Name, Text: tr(lang, "request.head_letter", code)})
+			}
+			if !told {
+				headless = append(headless, it.Unit.Code)
+			}
+		}
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "request", code, fmt.Sprintf("%s; %d units; letter %s", d.Title, owing, d.Letter.SHA256))
+	})
+	if errors.Is(err, db.ErrNotFound) {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	text := r.T("request.sent", o.Code, d.Title, owing, heads, o.Code)
+	if len(headless) > 0 {
+		text += "\n" + r.T("request.headless", strings.Join(headless, ", "))
+	}
+	b.editMessage(r, text, nil)
+	return nil
+}
+
+func (b *Bot) loadDraft(r *Request) (requestDraft, bool, error) {
+	p, err := b.store.Read(r.ctx).PeekPendingInput(r.Ev.From.ID, r.Ev.ChatID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && p.Kind != inputRequest) {
+		return requestDraft{}, false, nil
+	}
+	if err != nil {
+		return requestDraft{}, false, err
+	}
+	var d requestDraft
+	if err := json.Unmarshal([]byte(p.Data), &d); err != nil {
+		return requestDraft{}, false, fmt.Errorf("request draft: %w", err)
+	}
+	return d, true, nil
+}
+
+func (b *Bot) saveDraft(r *Request, d requestDraft) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return r.Tx(func(tx *db.Tx) error {
+		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputRequest, Data: string(data)})
+	})
+}
