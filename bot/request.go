@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/db"
-	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/requests"
 )
 
@@ -111,19 +109,12 @@ func (b *Bot) takeLetter(r *Request) (db.Letter, bool, error) {
 		b.refuse(r, pr)
 		return db.Letter{}, false, nil
 	}
-	// Named by content: the same letter sent twice is one file.
-	rel := path.Join(lettersDir, d.sha256[:16]+"-"+safeName(d.displayName()))
-	dest := filepath.Join(b.cfg.DataDir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
+	l := db.Letter{Name: d.displayName(), Size: d.size, SHA256: d.sha256}
+	if l.StoredPath, err = placeLetter(b.cfg.DataDir, d.tmp, l); err != nil {
 		return db.Letter{}, false, err
 	}
-	if _, err := os.Stat(dest); err != nil {
-		if err := os.Rename(d.tmp, dest); err != nil {
-			return db.Letter{}, false, fmt.Errorf("store letter: %w", err)
-		}
-		d.tmp = ""
-	}
-	return db.Letter{Name: d.displayName(), StoredPath: rel, Size: d.size, SHA256: d.sha256}, true, nil
+	d.tmp = ""
+	return l, true, nil
 }
 
 // maybeRequestLetter takes a staff member's file as the letter when a
@@ -170,7 +161,7 @@ func (b *Bot) onRequestText(r *Request, p db.PendingInput) error {
 func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
-	spec, err := requests.Parse(text, now, b.loc, defaultDueHour, 0)
+	spec, err := requests.Parse(text, now, b.loc, requests.DefaultDueHour, 0)
 	var pr *requests.Problem
 	if errors.As(err, &pr) {
 		r.Reply(r.T("request."+pr.Key, pr.Args...) + "\n" + r.T("request.text_example"))
@@ -214,9 +205,11 @@ func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 	return nil
 }
 
-// defaultDueHour is a request's deadline hour when the text gives none, as
-// the plan's due_time defaults.
-const defaultDueHour = 17
+// RequestProblem says in both languages what is wrong with a request's
+// text, for the command line.
+func RequestProblem(p *requests.Problem) string {
+	return tr("vi", "request."+p.Key, p.Args...) + " / " + tr("en", "request."+p.Key, p.Args...)
+}
 
 func unitCodes(units []db.Unit) string {
 	codes := make([]string, len(units))
@@ -353,8 +346,7 @@ func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
 	return nil
 }
 
-// sendRequest makes the obligation and its period, and sends every head
-// the request and the letter, in one transaction.
+// sendRequest makes the request (CreateRequest) from the draft, once.
 func (b *Bot) sendRequest(r *Request, d requestDraft) error {
 	now := b.store.Now()
 	due := time.Unix(d.Deadline, 0)
@@ -362,75 +354,21 @@ func (b *Bot) sendRequest(r *Request, d requestDraft) error {
 		r.Toast(r.T("request.past_deadline", formatDateTime(due, b.loc)))
 		return nil
 	}
-	var o db.Obligation
-	heads, owing := 0, 0
-	var headless []string
+	var res RequestResult
 	err := r.Tx(func(tx *db.Tx) error {
 		// Taking the draft makes a second press (or a redelivered update) a no-op.
 		if _, err := tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID); err != nil {
 			return err
 		}
-		rd := tx.Reader()
-		code, err := rd.NextRequestCode()
+		var err error
+		res, err = CreateRequest(tx, b.loc, b.cfg.DataDir, NewRequest{
+			Title: d.Title, Deadline: due, Units: d.Units, Letter: d.Letter,
+			Basis: r.T("request.basis", d.Letter.Name), CreatedBy: r.Member.ID,
+		})
 		if err != nil {
 			return err
 		}
-		pol, err := reminders.LoadPolicy(rd)
-		if err != nil {
-			return err
-		}
-		local := due.In(b.loc)
-		rule := fmt.Sprintf("once %s", local.Format("02/01/2006 15:04"))
-		var offs []string
-		for _, off := range requests.Offsets(due, now) {
-			offs = append(offs, off.String())
-		}
-		o, err = tx.AddRequest(db.Obligation{
-			Code: code, Title: d.Title, Basis: r.T("request.basis", d.Letter.Name), Rule: rule, Cover: "once",
-			DueHour: local.Hour(), DueMinute: local.Minute(), Offsets: strings.Join(offs, ","),
-			FixedDeadline: true, Announce: true, Summary: true, NameLateUnits: true, UnitCodes: d.Units,
-		}, d.Letter, r.Member.ID)
-		if err != nil {
-			return err
-		}
-		if err := reminders.EnsurePeriods(tx, pol); err != nil {
-			return err
-		}
-		periods, err := rd.Periods(o.ID)
-		if err != nil || len(periods) == 0 {
-			return fmt.Errorf("request %s: no period made: %v", code, err)
-		}
-		items, err := rd.PeriodItems(periods[0].ID)
-		if err != nil {
-			return err
-		}
-		letter := filepath.Join(b.cfg.DataDir, filepath.FromSlash(d.Letter.StoredPath))
-		for _, it := range items {
-			owing++
-			members, err := rd.Members(it.UnitID)
-			if err != nil {
-				return err
-			}
-			told := false
-			for _, m := range members {
-				if m.Role != db.RoleHead {
-					continue
-				}
-				told = true
-				heads++
-				lang := pickLang(m.Lang, "")
-				// Both messages are about the assignment: a head who replies
-				// to either with a file submits the report.
-				r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Purpose: "reminder", RefID: it.ID,
-					Text: tr(lang, "request.head", d.Title, formatDateTime(it.DeadlineAt, b.loc), weekday(it.DeadlineAt, b.loc, lang), code)})
-				r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Purpose: "reminder", RefID: it.ID,
-					Kind: db.KindDocument, FilePath: letter, FileName: d.Letter.Name, Text: tr(lang, "request.head_letter", code)})
-			}
-			if !told {
-				headless = append(headless, it.Unit.Code)
-			}
-		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "request", code, fmt.Sprintf("%s; %d units; letter %s", d.Title, owing, d.Letter.SHA256))
+		return tx.Audit(r.Member.ID, r.Ev.From.ID, "request", res.Obligation.Code, fmt.Sprintf("%s; %d units; letter %s", d.Title, res.Units, d.Letter.SHA256))
 	})
 	if errors.Is(err, db.ErrNotFound) {
 		r.Toast(r.T("callback.stale"))
@@ -439,9 +377,9 @@ func (b *Bot) sendRequest(r *Request, d requestDraft) error {
 	if err != nil {
 		return err
 	}
-	text := r.T("request.sent", o.Code, d.Title, owing, heads, o.Code)
-	if len(headless) > 0 {
-		text += "\n" + r.T("request.headless", strings.Join(headless, ", "))
+	text := r.T("request.sent", res.Obligation.Code, d.Title, res.Units, res.Heads, res.Obligation.Code)
+	if len(res.Headless) > 0 {
+		text += "\n" + r.T("request.headless", strings.Join(res.Headless, ", "))
 	}
 	b.editMessage(r, text, nil)
 	return nil

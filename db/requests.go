@@ -2,6 +2,7 @@ package db
 
 import (
 	"fmt"
+	"path"
 	"time"
 )
 
@@ -83,4 +84,18 @@ func (r *Reader) LetterInUse(storedPath string) (bool, error) {
 	var n int
 	err := r.queryRow(`SELECT COUNT(*) FROM requests WHERE letter_path = ?`, storedPath).Scan(&n)
 	return n > 0, err
+}
+
+// KeepRequestLetter records, for an obligation a plan file lists with a
+// letter, that it is an ad-hoc request with that letter (a path under the
+// data folder). An obligation already recorded, or one without a letter,
+// is left as it is.
+func (tx *Tx) KeepRequestLetter(code, storedPath string) error {
+	if storedPath == "" {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO requests (obligation_id, letter_name, letter_path, letter_size, letter_sha256, created_at)
+		SELECT id, ?, ?, 0, '', ? FROM obligations WHERE code = ? ON CONFLICT (obligation_id) DO NOTHING`,
+		path.Base(storedPath), storedPath, tx.now.Unix(), code)
+	return err
 }

@@ -41,6 +41,11 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range p.Obligations {
+		if err := tx.KeepRequestLetter(o.Code, o.Letter); err != nil {
+			return nil, err
+		}
+	}
 	changes = append(changes, more...)
 	pol := p.Policy()
 	old, err := reminders.LoadPolicy(tx.Reader())

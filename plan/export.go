@@ -51,6 +51,9 @@ func FromStore(r *db.Reader) (*Plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("obligation %s: %w", o.Code, err)
 		}
+		if l, err := r.RequestLetter(o.ID); err == nil {
+			po.Letter = l.StoredPath
+		}
 		p.Obligations = append(p.Obligations, po)
 	}
 	return p, nil

@@ -85,6 +85,9 @@ func (p *Plan) obligationNode(o Obligation, all []string) *yaml.Node {
 	if o.Basis != "" {
 		opt("basis", str(o.Basis))
 	}
+	if o.Letter != "" {
+		opt("letter", str(o.Letter))
+	}
 	opt("recurrence", str(o.Rule.String()))
 	if o.Cover != reminders.DefaultCover(o.Rule.Kind) {
 		opt("covers", str(string(o.Cover)))

@@ -110,6 +110,9 @@ type Obligation struct {
 	TitleEN string
 	// Basis is the legal basis, e.g. the plan number and date.
 	Basis string
+	// Letter is the official letter of an ad-hoc request, a path under the
+	// data folder ("letters/…pdf"); empty for planned obligations.
+	Letter string
 	Rule  reminders.Rule
 	Cover reminders.Cover
 	// DueHour and DueMinute are resolved: the rule's own time, else the
@@ -147,7 +150,7 @@ var (
 	calendarFields   = []string{"days_off", "working_days"}
 	dayFields        = []string{"date", "name", "name_en"}
 	unitFields       = []string{"code", "name", "name_en"}
-	obligationFields = []string{"code", "title", "title_en", "basis", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
+	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
 )
 
 // Parse reads and validates a plan file. On failure it returns nil and a
@@ -390,6 +393,9 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		o.Title = d.requiredText(m, item, path, "title")
 		o.TitleEN = d.text(m["title_en"], path+".title_en")
 		o.Basis = d.text(m["basis"], path+".basis")
+		if o.Letter = d.text(m["letter"], path+".letter"); o.Letter != "" && (!strings.HasPrefix(o.Letter, "letters/") || strings.Contains(o.Letter, "..")) {
+			d.ps.add(m["letter"].Line, path+".letter", "%s phải là một tệp trong thư mục letters/ của dữ liệu", "%s must be a file in the data folder's letters/", path+".letter")
+		}
 
 		ruleOK := false
 		if s := d.requiredText(m, item, path, "recurrence"); s != "" {

@@ -32,6 +32,10 @@ type Spec struct {
 	AllUnits bool
 }
 
+// DefaultDueHour is a request's deadline hour when the text gives none,
+// as the plan's due_time defaults.
+const DefaultDueHour = 17
+
 // deadlineRe finds a deadline: an optional lead ("trước ngày", "chậm nhất
 // ngày", "hạn", "trước"), DD/MM, an optional year and an optional time.
 var deadlineRe = regexp.MustCompile(`(?i)(?:(?:trước|chậm nhất|hạn(?: nộp)?|before|by|due)\s*(?:ngày\s*)?)?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?(?:\s*(?:lúc\s*)?(\d{1,2})[:h](\d{2}))?`)

@@ -69,6 +69,8 @@ Usage:
                                         the Office's summary workbook, or the register as CSV
   reportbot ics [--unit CODE] [--out FILE]
                                         deadline calendar (iCalendar) with reminders
+  reportbot request --letter FILE --title TITLE --deadline DEADLINE --units CODES|all
+                                        an ad-hoc request; the running bot sends it to the heads
   reportbot synthesis --period KEY [--out DIR] [--pdf]
                                         the Office's synthesis pack: draft report (DOCX), workbook, ZIP
 
@@ -93,6 +95,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		"ics":       a.cmdICS,
 		"demo":      a.cmdDemo,
 		"synthesis": a.cmdSynthesis,
+		"request":   a.cmdRequest,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

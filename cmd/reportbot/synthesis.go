@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/reportbot/reportbot/bot"
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/requests"
 	"github.com/reportbot/reportbot/synthesis"
 )
 
@@ -64,6 +66,80 @@ func (a *app) cmdSynthesis(args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "  %s\n", p)
+	}
+	return nil
+}
+
+// cmdRequest makes an ad-hoc request from the command line, as /request
+// does in chat: "reportbot request --letter CV.pdf --title T --deadline
+// 'trước ngày 05/12' --units TCBC,VP|all". The heads' messages wait in the
+// outbox for the running bot to send.
+func (a *app) cmdRequest(args []string) error {
+	fs, dataDir := a.flags("request")
+	title := fs.String("title", "", "the report asked for")
+	deadline := fs.String("deadline", "", "the deadline as the letter writes it: \"trước ngày 05/12\", \"05/12/2026 17:00\"")
+	units := fs.String("units", "", "unit codes, comma-separated, or all")
+	letter := fs.String("letter", "", "the official letter (PDF or Word)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *title == "" || *deadline == "" || *units == "" || *letter == "" {
+		return usagef("usage: reportbot request --letter FILE --title TITLE --deadline DEADLINE --units CODES|all")
+	}
+	store, err := openStore(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	loc, err := planLocation(a.ctx, store)
+	if err != nil {
+		return err
+	}
+	spec, err := requests.Parse(*title+"\n"+*deadline+"\nunits: "+*units, store.Now(), loc, requests.DefaultDueHour, 0)
+	var pr *requests.Problem
+	if errors.As(err, &pr) {
+		return configError{bot.RequestProblem(pr)}
+	}
+	if err != nil {
+		return err
+	}
+	all, err := store.Read(a.ctx).Units(false)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, u := range all {
+		known[u.Code] = true
+		if spec.AllUnits {
+			spec.Units = append(spec.Units, u.Code)
+		}
+	}
+	for _, c := range spec.Units {
+		if !known[c] {
+			return configError{fmt.Sprintf("không có đơn vị %s / no unit %s", c, c)}
+		}
+	}
+	l, err := bot.StoreLetter(*dataDir, *letter)
+	if err != nil {
+		return configError{err.Error()}
+	}
+	var res bot.RequestResult
+	err = store.Tx(a.ctx, func(tx *db.Tx) error {
+		var err error
+		res, err = bot.CreateRequest(tx, loc, *dataDir, bot.NewRequest{Title: spec.Title, Deadline: spec.Deadline, Units: spec.Units,
+			Letter: l, Basis: "Công văn gửi kèm (" + l.Name + ")"})
+		if err != nil {
+			return err
+		}
+		return tx.Audit(0, 0, "request", res.Obligation.Code, fmt.Sprintf("%s; %d units; letter %s; command line", spec.Title, res.Units, l.SHA256))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s — %s: hạn / due %s; %d đơn vị / units, %d Trưởng đơn vị được báo / heads told\n",
+		res.Obligation.Code, spec.Title, spec.Deadline.In(loc).Format("15:04 02/01/2006"), res.Units, res.Heads)
+	if len(res.Headless) > 0 {
+		fmt.Fprintf(a.stdout, "Chưa có Trưởng đơn vị / no head yet: %s\n", strings.Join(res.Headless, ", "))
 	}
 	return nil
 }
