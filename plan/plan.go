@@ -113,8 +113,8 @@ type Obligation struct {
 	// Letter is the official letter of an ad-hoc request, a path under the
 	// data folder ("letters/…pdf"); empty for planned obligations.
 	Letter string
-	Rule  reminders.Rule
-	Cover reminders.Cover
+	Rule   reminders.Rule
+	Cover  reminders.Cover
 	// DueHour and DueMinute are resolved: the rule's own time, else the
 	// obligation's due_time, else the plan's.
 	DueHour, DueMinute int
