@@ -319,7 +319,9 @@ func buildReport(r *db.Reader, loc *time.Location, now time.Time, views []period
 			rep.Entries = append(rep.Entries, e)
 		}
 	}
-	return rep, nil
+	up, err := upwardEntries(r, views)
+	rep.Entries = append(rep.Entries, up...)
+	return rep, err
 }
 
 // periodsTitle names what a selection covers: one period's name, or the

@@ -2,12 +2,13 @@ package bot
 
 import "strings"
 
-// The Office's own job beyond chasing: ad-hoc requests (request.go) and
-// the synthesis pack (synthesis.go). Runs after registerConsole, so a
+// The Office's own job beyond chasing: ad-hoc requests (request.go), the
+// synthesis pack (synthesis.go) and the report upward (upward.go). Runs after registerConsole, so a
 // letter awaited by /request is looked at before plan files and reports.
 func (b *Bot) registerOffice() {
 	b.addCommand(&command{name: "request", roles: staff, handle: b.cmdRequest})
 	b.addCommand(&command{name: "synthesis", roles: staff, inGroup: true, handle: b.cmdSynthesis})
+	b.addCommand(&command{name: "sent", roles: staff, inGroup: true, handle: b.cmdSent})
 	b.addGuardedCallback("rq", staff, b.onRequestButton)
 	b.addInput(inputRequest, b.onRequestText)
 
@@ -15,9 +16,15 @@ func (b *Bot) registerOffice() {
 	b.onFiles = func(r *Request) error {
 		// Telegram gives no command entity to a caption: the letter sent
 		// with the caption "/request …" is the command.
-		if args, ok := captionCommand(r.Ev.Text, "request"); ok && r.Member != nil && r.Member.Role.Staff() {
-			r.Ev.Args = args
-			return b.cmdRequest(r)
+		if r.Member != nil && r.Member.Role.Staff() {
+			if args, ok := captionCommand(r.Ev.Text, "request"); ok {
+				r.Ev.Args = args
+				return b.cmdRequest(r)
+			}
+			if args, ok := captionCommand(r.Ev.Text, "sent"); ok {
+				r.Ev.Args = args
+				return b.cmdSent(r)
+			}
 		}
 		if handled, err := b.maybeRequestLetter(r); handled || err != nil {
 			return err

@@ -58,7 +58,7 @@ func (b *Bot) cmdRequest(r *Request) error {
 	}
 	d := requestDraft{Stage: stageLetter}
 	if len(r.Ev.Files) > 0 {
-		l, ok, err := b.takeLetter(r)
+		l, ok, err := b.takeDocument(r, lettersDir)
 		if !ok {
 			return err
 		}
@@ -78,8 +78,9 @@ func (b *Bot) cmdRequest(r *Request) error {
 	return nil
 }
 
-// takeLetter checks, downloads and stores the letter attached to the event.
-func (b *Bot) takeLetter(r *Request) (db.Letter, bool, error) {
+// takeDocument checks, downloads and stores in <data>/<dir> the official
+// document (a letter, or the report sent upward) attached to the event.
+func (b *Bot) takeDocument(r *Request, dir string) (db.Letter, bool, error) {
 	f := r.Ev.Files[0]
 	if f.Photo || !letterTypes[strings.ToLower(filepath.Ext(f.Name))] {
 		r.Reply(r.T("request.letter_type", f.displayName()))
@@ -110,7 +111,7 @@ func (b *Bot) takeLetter(r *Request) (db.Letter, bool, error) {
 		return db.Letter{}, false, nil
 	}
 	l := db.Letter{Name: d.displayName(), Size: d.size, SHA256: d.sha256}
-	if l.StoredPath, err = placeLetter(b.cfg.DataDir, d.tmp, l); err != nil {
+	if l.StoredPath, err = placeDocument(b.cfg.DataDir, dir, d.tmp, l); err != nil {
 		return db.Letter{}, false, err
 	}
 	d.tmp = ""
@@ -127,7 +128,7 @@ func (b *Bot) maybeRequestLetter(r *Request) (bool, error) {
 	if err != nil || !ok || d.Stage != stageLetter {
 		return false, err
 	}
-	l, ok, err := b.takeLetter(r)
+	l, ok, err := b.takeDocument(r, lettersDir)
 	if !ok {
 		return true, err
 	}

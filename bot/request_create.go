@@ -111,21 +111,21 @@ func CreateRequest(tx *db.Tx, loc *time.Location, dataDir string, in NewRequest)
 	return res, nil
 }
 
-// placeLetter moves a letter's file (already hashed into l) from src to
-// <data>/letters, named by its content so the same letter sent twice is one
-// file, and returns its path relative to the data folder.
-func placeLetter(dataDir, src string, l db.Letter) (string, error) {
-	rel := path.Join(lettersDir, l.SHA256[:16]+"-"+safeName(l.Name))
+// placeDocument moves a document's file (already hashed into l) from src
+// to <data>/<dir>, named by its content so the same document sent twice is
+// one file, and returns its path relative to the data folder.
+func placeDocument(dataDir, dir, src string, l db.Letter) (string, error) {
+	rel := path.Join(dir, l.SHA256[:16]+"-"+safeName(l.Name))
 	dest := filepath.Join(dataDir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
-		return "", fmt.Errorf("store letter: %w", err)
+		return "", fmt.Errorf("store document: %w", err)
 	}
 	if _, err := os.Stat(dest); err == nil {
 		os.Remove(src)
 		return rel, nil
 	}
 	if err := os.Rename(src, dest); err != nil {
-		return "", fmt.Errorf("store letter: %w", err)
+		return "", fmt.Errorf("store document: %w", err)
 	}
 	return rel, nil
 }
@@ -158,7 +158,7 @@ func StoreLetter(dataDir, file string) (db.Letter, error) {
 		return db.Letter{}, fmt.Errorf("copy letter: %w", err)
 	}
 	l := db.Letter{Name: filepath.Base(file), Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
-	if l.StoredPath, err = placeLetter(dataDir, tmp.Name(), l); err != nil {
+	if l.StoredPath, err = placeDocument(dataDir, lettersDir, tmp.Name(), l); err != nil {
 		os.Remove(tmp.Name())
 		return db.Letter{}, err
 	}

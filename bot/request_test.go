@@ -137,7 +137,7 @@ func TestRequestBadInput(t *testing.T) {
 	o := newOffice(t)
 	// Not a letter.
 	o.srv.InjectDocument(o.dm, o.office, telegramtest.Upload{Name: "anh.png", Data: []byte("\x89PNG\r\n\x1a\n...."), Caption: "/request"})
-	o.waitText(o.office.ID, "không phải công văn dạng PDF hoặc Word")
+	o.waitText(o.office.ID, "không phải văn bản dạng PDF hoặc Word")
 
 	// /request alone asks for the letter; the letter comes next.
 	o.srv.InjectText(o.dm, o.office, "/request")

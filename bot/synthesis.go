@@ -81,7 +81,12 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 			"Sổ tiếp nhận báo cáo của các phòng, đơn vị (tệp Excel kèm theo)",
 			"Hồ sơ báo cáo của các phòng, đơn vị đã được tiếp nhận (tệp nén kèm theo)",
 		},
-		Recipients: []string{"Giám đốc Sở (để báo cáo)"},
+		Recipients: []string{"Lãnh đạo Sở"},
+	}
+	if up, err := rd.Upward(v.Obligation.ID); err == nil {
+		d.Recipients = append(up.RecipientList(), d.Recipients...)
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return synthesis.Pack{}, err
 	}
 	reported := 0
 	for _, it := range v.Items {
@@ -109,7 +114,7 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 		files = append(files, g...)
 	}
 	key := export.SafeName(v.Obligation.Code + "-" + v.Period.Key)
-	return synthesis.Pack{Key: key, Draft: d, Register: register, Files: files}, nil
+	return synthesis.Pack{Key: key, PeriodID: v.Period.ID, Draft: d, Register: register, Files: files}, nil
 }
 
 // acceptedFiles lists, unit by unit, the files of each unit's latest
@@ -173,6 +178,9 @@ func (b *Bot) cmdSynthesis(r *Request) error {
 	}
 	paths, err := pack.Write(dir, b.loc, now)
 	if err != nil {
+		return err
+	}
+	if err := r.Tx(func(tx *db.Tx) error { return tx.MarkDrafted(pack.PeriodID) }); err != nil {
 		return err
 	}
 	reported, late, missing := pack.Draft.Counts()

@@ -45,6 +45,9 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 		if err := tx.KeepRequestLetter(o.Code, o.Letter); err != nil {
 			return nil, err
 		}
+		if err := tx.SetUpward(o.Code, o.ReportTo, o.ReportAfter); err != nil {
+			return nil, err
+		}
 	}
 	changes = append(changes, more...)
 	pol := p.Policy()

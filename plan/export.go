@@ -54,6 +54,9 @@ func FromStore(r *db.Reader) (*Plan, error) {
 		if l, err := r.RequestLetter(o.ID); err == nil {
 			po.Letter = l.StoredPath
 		}
+		if up, err := r.Upward(o.ID); err == nil {
+			po.ReportTo, po.ReportAfter = up.Recipients, up.WorkingDaysAfter
+		}
 		p.Obligations = append(p.Obligations, po)
 	}
 	return p, nil

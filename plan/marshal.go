@@ -88,6 +88,12 @@ func (p *Plan) obligationNode(o Obligation, all []string) *yaml.Node {
 	if o.Letter != "" {
 		opt("letter", str(o.Letter))
 	}
+	if o.ReportTo != "" {
+		opt("report_to", str(o.ReportTo))
+		if o.ReportAfter != defaultReportAfter {
+			opt("report_after", integer(o.ReportAfter))
+		}
+	}
 	opt("recurrence", str(o.Rule.String()))
 	if o.Cover != reminders.DefaultCover(o.Rule.Kind) {
 		opt("covers", str(string(o.Cover)))

@@ -113,8 +113,13 @@ type Obligation struct {
 	// Letter is the official letter of an ad-hoc request, a path under the
 	// data folder ("letters/…pdf"); empty for planned obligations.
 	Letter string
-	Rule   reminders.Rule
-	Cover  reminders.Cover
+	// ReportTo names, "; " between them, who receives the department's own
+	// report built from this one (UBND tỉnh; Ban Dân vận Tỉnh ủy), due
+	// ReportAfter working days after the units' deadline.
+	ReportTo    string
+	ReportAfter int
+	Rule        reminders.Rule
+	Cover       reminders.Cover
 	// DueHour and DueMinute are resolved: the rule's own time, else the
 	// obligation's due_time, else the plan's.
 	DueHour, DueMinute int
@@ -150,7 +155,7 @@ var (
 	calendarFields   = []string{"days_off", "working_days"}
 	dayFields        = []string{"date", "name", "name_en"}
 	unitFields       = []string{"code", "name", "name_en"}
-	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
+	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "report_to", "report_after", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
 )
 
 // Parse reads and validates a plan file. On failure it returns nil and a
@@ -397,6 +402,9 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 			d.ps.add(m["letter"].Line, path+".letter", "%s phải là một tệp trong thư mục letters/ của dữ liệu", "%s must be a file in the data folder's letters/", path+".letter")
 		}
 
+		o.ReportTo = d.text(m["report_to"], path+".report_to")
+		o.ReportAfter = d.count(m["report_after"], path+".report_after", defaultReportAfter)
+
 		ruleOK := false
 		if s := d.requiredText(m, item, path, "recurrence"); s != "" {
 			r, err := reminders.ParseRule(s)
@@ -451,6 +459,10 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 	}
 	return out
 }
+
+// defaultReportAfter is how many working days the Office has, after the
+// units' deadline, to send the department's report upward.
+const defaultReportAfter = 5
 
 // obligationUnits resolves "units: all" or a list of codes.
 func (d *decoder) obligationUnits(n, item *yaml.Node, path string, all []string, known map[string]bool) []string {

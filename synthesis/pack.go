@@ -16,6 +16,7 @@ import (
 // workbook and the accepted files.
 type Pack struct {
 	Key      string // the period's key in file names, ASCII: "BC6T-2026-H1"
+	PeriodID int64  // the period it is for, so the caller can record the draft
 	Draft    Draft
 	Register export.Report        // the workbook /export gives, for this period
 	Files    []export.ArchiveFile // the accepted files, named for the archive
