@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/requests"
 )
 
@@ -46,10 +47,19 @@ type requestDraft struct {
 	Deadline int64     `json:"deadline,omitempty"` // unix seconds
 	Units    []string  `json:"units,omitempty"`    // chosen unit codes
 	Page     int       `json:"page,omitempty"`
+	// Template is the workbook template (biểu mẫu) the units fill, if any.
+	Template *db.Letter `json:"template,omitempty"`
+	// ReportTo receives the department's report, due requests.UnitsLead
+	// working days after the units' Deadline.
+	ReportTo string `json:"report_to,omitempty"`
 }
 
-// letterTypes are what an official letter comes as.
-var letterTypes = map[string]bool{".pdf": true, ".doc": true, ".docx": true, ".odt": true}
+// letterTypes are what an official letter comes as; templateTypes what a
+// workbook template does.
+var (
+	letterTypes   = map[string]bool{".pdf": true, ".doc": true, ".docx": true, ".odt": true}
+	templateTypes = map[string]bool{".xlsx": true}
+)
 
 func (b *Bot) cmdRequest(r *Request) error {
 	if !r.Ev.Private() {
@@ -58,7 +68,7 @@ func (b *Bot) cmdRequest(r *Request) error {
 	}
 	d := requestDraft{Stage: stageLetter}
 	if len(r.Ev.Files) > 0 {
-		l, ok, err := b.takeDocument(r, lettersDir)
+		l, ok, err := b.takeDocument(r, lettersDir, letterTypes)
 		if !ok {
 			return err
 		}
@@ -78,11 +88,12 @@ func (b *Bot) cmdRequest(r *Request) error {
 	return nil
 }
 
-// takeDocument checks, downloads and stores in <data>/<dir> the official
-// document (a letter, or the report sent upward) attached to the event.
-func (b *Bot) takeDocument(r *Request, dir string) (db.Letter, bool, error) {
+// takeDocument checks, downloads and stores in <data>/<dir> the document
+// (a letter, a template, the report sent upward) attached to the event;
+// types are the extensions it may have.
+func (b *Bot) takeDocument(r *Request, dir string, types map[string]bool) (db.Letter, bool, error) {
 	f := r.Ev.Files[0]
-	if f.Photo || !letterTypes[strings.ToLower(filepath.Ext(f.Name))] {
+	if f.Photo || !types[strings.ToLower(filepath.Ext(f.Name))] {
 		r.Reply(r.T("request.letter_type", f.displayName()))
 		return db.Letter{}, false, nil
 	}
@@ -125,10 +136,13 @@ func (b *Bot) maybeRequestLetter(r *Request) (bool, error) {
 		return false, nil
 	}
 	d, ok, err := b.loadDraft(r)
-	if err != nil || !ok || d.Stage != stageLetter {
+	if err != nil || !ok || d.Stage == stageUnits {
 		return false, err
 	}
-	l, ok, err := b.takeDocument(r, lettersDir)
+	if d.Stage == stageText {
+		return true, b.requestTemplate(r, d)
+	}
+	l, ok, err := b.takeDocument(r, lettersDir, letterTypes)
 	if !ok {
 		return true, err
 	}
@@ -138,6 +152,32 @@ func (b *Bot) maybeRequestLetter(r *Request) (bool, error) {
 	}
 	r.Reply(r.T("request.ask_text", l.Name))
 	return true, nil
+}
+
+// requestTemplate takes a workbook sent after the letter as the request's
+// template (biểu mẫu), once it is read as one.
+func (b *Bot) requestTemplate(r *Request, d requestDraft) error {
+	l, ok, err := b.takeDocument(r, templatesDir, templateTypes)
+	if !ok {
+		return err
+	}
+	path := filepath.Join(b.cfg.DataDir, filepath.FromSlash(l.StoredPath))
+	tpl, err := readTemplateFile(path)
+	if err != nil {
+		os.Remove(path)
+		r.Reply(r.T("request.not_template", l.Name))
+		return nil
+	}
+	d.Template = &l
+	if err := b.saveDraft(r, d); err != nil {
+		return err
+	}
+	var labels []string
+	for _, fd := range tpl.Fields {
+		labels = append(labels, fmt.Sprintf("%s (%s)", fd.Label, fd.Cell))
+	}
+	r.Reply(r.T("request.template", tpl.Form, tpl.Version, len(tpl.Fields), strings.Join(labels, "; ")))
+	return nil
 }
 
 // onRequestText is the Office's typed answer while a request is drafted.
@@ -163,6 +203,14 @@ func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
 	spec, err := requests.Parse(text, now, b.loc, requests.DefaultDueHour, 0)
+	var unitsDue time.Time
+	if err == nil {
+		pol, perr := reminders.LoadPolicy(rd)
+		if perr != nil {
+			return perr
+		}
+		unitsDue, err = requests.UnitsDeadline(spec, pol.Calendar(), now)
+	}
 	var pr *requests.Problem
 	if errors.As(err, &pr) {
 		r.Reply(r.T("request."+pr.Key, pr.Args...) + "\n" + r.T("request.text_example"))
@@ -189,7 +237,7 @@ func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 		r.Reply(r.T("request.unknown_units", strings.Join(unknown, ", "), unitCodes(units)))
 		return b.saveDraft(r, d)
 	}
-	d.Title, d.Deadline, d.Units, d.Stage = spec.Title, spec.Deadline.Unix(), spec.Units, stageUnits
+	d.Title, d.Deadline, d.Units, d.ReportTo, d.Stage = spec.Title, unitsDue.Unix(), spec.Units, spec.ReportTo, stageUnits
 	if spec.AllUnits {
 		d.Units = strings.Fields(unitCodes(units))
 	}
@@ -253,6 +301,12 @@ func (b *Bot) requestPreview(r *Request, d requestDraft) (string, [][]Button) {
 	due := time.Unix(d.Deadline, 0)
 	text := r.T("request.preview_text", d.Title, formatDateTime(due, b.loc), weekday(due, b.loc, r.Lang),
 		len(d.Units), strings.Join(d.Units, ", "), d.Letter.Name, humanSize(d.Letter.Size, r.Lang))
+	if d.Template != nil {
+		text += "\n" + r.T("request.preview_template", d.Template.Name)
+	}
+	if d.ReportTo != "" {
+		text += "\n" + r.T("request.preview_upward", d.ReportTo, requests.UnitsLead)
+	}
 	return text, [][]Button{{{r.T("request.send"), "rq:ok"}, {r.T("request.back"), "rq:b"}}, {{r.T("request.cancel"), "rq:x"}}}
 }
 
@@ -331,8 +385,8 @@ func (b *Bot) onRequestButton(r *Request, args []string) error {
 	return nil
 }
 
-// cancelRequest drops the draft and its letter's file, unless another
-// request keeps the same letter.
+// cancelRequest drops the draft and its letter's and template's files,
+// unless another request keeps the same file.
 func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
 	if err := r.Tx(func(tx *db.Tx) error {
 		_, err := tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID)
@@ -340,8 +394,14 @@ func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
 	}); err != nil && !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
-	if used, err := b.store.Read(r.ctx).LetterInUse(d.Letter.StoredPath); err == nil && !used && d.Letter.StoredPath != "" {
-		os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(d.Letter.StoredPath)))
+	docs := []db.Letter{d.Letter}
+	if d.Template != nil {
+		docs = append(docs, *d.Template)
+	}
+	for _, doc := range docs {
+		if used, err := b.store.Read(r.ctx).DocumentInUse(doc.StoredPath); err == nil && !used && doc.StoredPath != "" {
+			os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(doc.StoredPath)))
+		}
 	}
 	b.editMessage(r, r.T("request.cancelled"), nil)
 	return nil
@@ -363,7 +423,7 @@ func (b *Bot) sendRequest(r *Request, d requestDraft) error {
 		}
 		var err error
 		res, err = CreateRequest(tx, b.loc, b.cfg.DataDir, NewRequest{
-			Title: d.Title, Deadline: due, Units: d.Units, Letter: d.Letter,
+			Title: d.Title, Deadline: due, Units: d.Units, Letter: d.Letter, Template: d.Template, ReportTo: d.ReportTo,
 			Basis: r.T("request.basis", d.Letter.Name), CreatedBy: r.Member.ID,
 		})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/figures"
 	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/requests"
 )
@@ -23,6 +24,8 @@ type NewRequest struct {
 	Deadline  time.Time
 	Units     []string // unit codes
 	Letter    db.Letter
+	Template  *db.Letter // the workbook template, if any
+	ReportTo  string     // who gets the department's report, due requests.UnitsLead working days after Deadline
 	Basis     string
 	CreatedBy int64 // the member; 0 from the command line
 }
@@ -63,6 +66,21 @@ func CreateRequest(tx *db.Tx, loc *time.Location, dataDir string, in NewRequest)
 	if err != nil {
 		return RequestResult{}, err
 	}
+	if in.ReportTo != "" {
+		if err := tx.SetUpward(code, in.ReportTo, requests.UnitsLead); err != nil {
+			return RequestResult{}, err
+		}
+	}
+	if in.Template != nil {
+		tpl, err := readTemplateFile(filepath.Join(dataDir, filepath.FromSlash(in.Template.StoredPath)))
+		if err != nil {
+			return RequestResult{}, err
+		}
+		if err := tx.SetTemplate(db.Template{ObligationID: o.ID, FileName: in.Template.Name, StoredPath: in.Template.StoredPath,
+			Form: tpl.Form, Version: tpl.Version}); err != nil {
+			return RequestResult{}, err
+		}
+	}
 	if err := reminders.EnsurePeriods(tx, pol); err != nil {
 		return RequestResult{}, err
 	}
@@ -97,6 +115,10 @@ func CreateRequest(tx *db.Tx, loc *time.Location, dataDir string, in NewRequest)
 				{Key: key + ":text", Text: tr(lang, "request.head", in.Title, formatDateTime(it.DeadlineAt, loc), weekday(it.DeadlineAt, loc, lang), code)},
 				{Key: key + ":letter", Kind: db.KindDocument, FilePath: letter, FileName: in.Letter.Name, Text: tr(lang, "request.head_letter", code)},
 			}
+			if in.Template != nil {
+				msgs = append(msgs, db.OutMessage{Key: key + ":template", Kind: db.KindDocument, FileName: in.Template.Name,
+					FilePath: filepath.Join(dataDir, filepath.FromSlash(in.Template.StoredPath)), Text: tr(lang, "request.head_template", code)})
+			}
 			for _, msg := range msgs {
 				msg.ChatID, msg.MemberID, msg.Purpose, msg.RefID = m.TelegramID, m.ID, "reminder", it.ID
 				if _, _, err := tx.Enqueue(msg); err != nil {
@@ -109,6 +131,16 @@ func CreateRequest(tx *db.Tx, loc *time.Location, dataDir string, in NewRequest)
 		}
 	}
 	return res, nil
+}
+
+// readTemplateFile reads a workbook template from disk.
+func readTemplateFile(path string) (figures.Template, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return figures.Template{}, err
+	}
+	defer f.Close()
+	return figures.ReadTemplate(f)
 }
 
 // placeDocument moves a document's file (already hashed into l) from src
@@ -136,15 +168,29 @@ func StoreLetter(dataDir, file string) (db.Letter, error) {
 	if !letterTypes[strings.ToLower(filepath.Ext(file))] {
 		return db.Letter{}, fmt.Errorf("%s: a letter is a PDF or Word file (.pdf, .doc, .docx, .odt)", file)
 	}
+	return storeDocument(dataDir, lettersDir, file)
+}
+
+// StoreTemplate copies a workbook template from disk into the data folder,
+// once it reads as a template.
+func StoreTemplate(dataDir, file string) (db.Letter, error) {
+	if _, err := readTemplateFile(file); err != nil {
+		return db.Letter{}, fmt.Errorf("%s: %w", file, err)
+	}
+	return storeDocument(dataDir, templatesDir, file)
+}
+
+// storeDocument copies a file into <data>/<dir>, hashing it on the way.
+func storeDocument(dataDir, dir, file string) (db.Letter, error) {
 	src, err := os.Open(file)
 	if err != nil {
 		return db.Letter{}, err
 	}
 	defer src.Close()
-	if err := os.MkdirAll(filepath.Join(dataDir, lettersDir), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Join(dataDir, dir), 0o750); err != nil {
 		return db.Letter{}, err
 	}
-	tmp, err := os.CreateTemp(filepath.Join(dataDir, lettersDir), "in-*")
+	tmp, err := os.CreateTemp(filepath.Join(dataDir, dir), "in-*")
 	if err != nil {
 		return db.Letter{}, err
 	}
@@ -158,7 +204,7 @@ func StoreLetter(dataDir, file string) (db.Letter, error) {
 		return db.Letter{}, fmt.Errorf("copy letter: %w", err)
 	}
 	l := db.Letter{Name: filepath.Base(file), Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
-	if l.StoredPath, err = placeDocument(dataDir, lettersDir, tmp.Name(), l); err != nil {
+	if l.StoredPath, err = placeDocument(dataDir, dir, tmp.Name(), l); err != nil {
 		os.Remove(tmp.Name())
 		return db.Letter{}, err
 	}

@@ -309,6 +309,10 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 		}
 		return err
 	}
+	figs, ok, err := b.readFigures(r, it, got)
+	if !ok || err != nil {
+		return err
+	}
 	wasAccepted := it.Status == db.StatusAccepted
 	if !wasAccepted {
 		subs, err := rd.Submissions(it.ID)
@@ -351,6 +355,9 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 		}
 		if sub.ReceiptNo != no {
 			return fmt.Errorf("receipt number moved from %d to %d", no, sub.ReceiptNo)
+		}
+		if err := b.keepFigures(r, tx, sub, figs); err != nil {
+			return err
 		}
 		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "submit", fmt.Sprintf("submission:%d", sub.ID),
 			fmt.Sprintf("%s v%d %s", sub.Receipt(), sub.Version, it.Unit.Code)); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/export"
+	"github.com/reportbot/reportbot/figures"
 	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/synthesis"
 )
@@ -113,8 +114,20 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 	for _, g := range groups {
 		files = append(files, g...)
 	}
-	key := export.SafeName(v.Obligation.Code + "-" + v.Period.Key)
-	return synthesis.Pack{Key: key, PeriodID: v.Period.ID, Draft: d, Register: register, Files: files}, nil
+	pack := synthesis.Pack{Key: export.SafeName(v.Obligation.Code + "-" + v.Period.Key), PeriodID: v.Period.ID, Draft: d, Register: register, Files: files}
+	tpl, has, err := loadTemplate(rd, dataDir, v.Obligation.ID)
+	if err != nil {
+		return synthesis.Pack{}, err
+	}
+	if has {
+		units, err := unitFigures(rd, tpl, v.Items, latest)
+		if err != nil {
+			return synthesis.Pack{}, err
+		}
+		pack.Figures = &synthesis.Figures{Template: tpl, Units: units}
+		pack.Draft.Annexes = append(pack.Draft.Annexes, "Bảng tổng hợp số liệu theo biểu mẫu "+tpl.Form+" (trang «"+figures.SynthesisSheet+"» của tệp Excel)")
+	}
+	return pack, nil
 }
 
 // acceptedFiles lists, unit by unit, the files of each unit's latest

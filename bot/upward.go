@@ -20,6 +20,9 @@ import (
 // /status shows where it stands, the Office and the Director are reminded
 // of it, /sent records it, and the register lists it.
 
+// upwardDir holds the documents sent upward under the data folder.
+const upwardDir = "upward"
+
 // upwardView is one period's report upward, worked out.
 type upwardView struct {
 	db.Upward
@@ -132,7 +135,7 @@ func (b *Bot) cmdSent(r *Request) error {
 	v := withUp[0]
 	rec := db.UpwardPeriod{PeriodID: v.Period.ID, Number: number, DocDate: date, SentBy: r.Member.ID}
 	if len(r.Ev.Files) > 0 {
-		d, ok, err := b.takeDocument(r, "upward")
+		d, ok, err := b.takeDocument(r, upwardDir, letterTypes)
 		if !ok {
 			return err
 		}

@@ -79,10 +79,12 @@ func (tx *Tx) isRequest(obligationID int64) bool {
 	return n > 0
 }
 
-// LetterInUse tells whether a request keeps the letter file at path.
-func (r *Reader) LetterInUse(storedPath string) (bool, error) {
+// DocumentInUse tells whether a request's letter or an obligation's
+// template is the file at storedPath.
+func (r *Reader) DocumentInUse(storedPath string) (bool, error) {
 	var n int
-	err := r.queryRow(`SELECT COUNT(*) FROM requests WHERE letter_path = ?`, storedPath).Scan(&n)
+	err := r.queryRow(`SELECT (SELECT COUNT(*) FROM requests WHERE letter_path = ?) + (SELECT COUNT(*) FROM templates WHERE stored_path = ?)`,
+		storedPath, storedPath).Scan(&n)
 	return n > 0, err
 }
 

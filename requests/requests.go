@@ -30,7 +30,16 @@ type Spec struct {
 	Deadline time.Time
 	Units    []string
 	AllUnits bool
+	// ReportTo names who receives the department's report ("Nơi nhận:
+	// UBND tỉnh"); then Deadline is the department's, and the units'
+	// comes UnitsLead working days before it.
+	ReportTo string
 }
+
+// UnitsLead is how many working days before the department's deadline the
+// units' reports are due, when the request names where the department's
+// report goes.
+const UnitsLead = 2
 
 // DefaultDueHour is a request's deadline hour when the text gives none,
 // as the plan's due_time defaults.
@@ -40,12 +49,16 @@ const DefaultDueHour = 17
 // ngày", "hạn", "trước"), DD/MM, an optional year and an optional time.
 var deadlineRe = regexp.MustCompile(`(?i)(?:(?:trước|chậm nhất|hạn(?: nộp)?|before|by|due)\s*(?:ngày\s*)?)?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?(?:\s*(?:lúc\s*)?(\d{1,2})[:h](\d{2}))?`)
 
-// unitsRe finds a unit list: "Đơn vị: TCBC, VP", "units: all".
-var unitsRe = regexp.MustCompile(`(?i)^\s*(?:đơn vị|units?)\s*:\s*(.*)$`)
+// unitsRe finds a unit list: "Đơn vị: TCBC, VP", "units: all"; reportToRe
+// the recipients of the department's report: "Nơi nhận: UBND tỉnh".
+var (
+	unitsRe    = regexp.MustCompile(`(?i)^\s*(?:đơn vị|units?)\s*:\s*(.*)$`)
+	reportToRe = regexp.MustCompile(`(?i)^\s*(?:nơi nhận|report to)\s*:\s*(.*)$`)
+)
 
 // Parse reads the Office's text: the title on the first line, the deadline
 // on the next line or at the end of the title, and optionally a line
-// "Đơn vị: TCBC, VP" (or "tất cả"). A deadline without a year is this
+// "Đơn vị: TCBC, VP" (or "tất cả") and a line "Nơi nhận: UBND tỉnh". A deadline without a year is this
 // year's, or next year's when that date is long past. The deadline's time
 // is dueHour:dueMinute unless the text gives one. A missing title, a missing
 // or impossible date, or a deadline not after now is a Problem.
@@ -61,6 +74,10 @@ func Parse(text string, now time.Time, loc *time.Location, dueHour, dueMinute in
 	for _, l := range lines {
 		if m := unitsRe.FindStringSubmatch(l); m != nil {
 			spec.Units, spec.AllUnits = unitList(m[1])
+			continue
+		}
+		if m := reportToRe.FindStringSubmatch(l); m != nil {
+			spec.ReportTo = strings.TrimSpace(m[1])
 			continue
 		}
 		rest = append(rest, l)
@@ -147,4 +164,18 @@ func Offsets(deadline, now time.Time) []reminders.Offset {
 		}
 	}
 	return out
+}
+
+// UnitsDeadline is when the units' reports are due: the request's deadline,
+// or, when the department's report goes on to ReportTo, UnitsLead working
+// days before it. A units' deadline not after now is a Problem.
+func UnitsDeadline(spec Spec, cal *reminders.Calendar, now time.Time) (time.Time, error) {
+	if spec.ReportTo == "" {
+		return spec.Deadline, nil
+	}
+	d := cal.AddWorkingDays(spec.Deadline, -UnitsLead)
+	if !d.After(now) {
+		return time.Time{}, &Problem{Key: "too_close", Args: []any{UnitsLead, d.In(cal.Location()).Format("15:04 02/01/2006")}}
+	}
+	return d, nil
 }

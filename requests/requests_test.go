@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/reportbot/reportbot/reminders"
 )
 
 var hcmc, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
@@ -23,6 +25,7 @@ func TestParse(t *testing.T) {
 		{"Báo cáo nhanh số liệu, trước ngày 03/01", "Báo cáo nhanh số liệu", d(2027, 1, 3, 17, 0), nil, false},
 		{"Báo cáo A\nhạn 01/12\nĐơn vị: tcbc, VP", "Báo cáo A", d(2026, 12, 1, 17, 0), []string{"TCBC", "VP"}, false},
 		{"Báo cáo A\n01/12/2026 8h00\nđơn vị: tất cả", "Báo cáo A", d(2026, 12, 1, 8, 0), nil, true},
+		{"Báo cáo A\nNơi nhận: UBND tỉnh\n01/12/2026", "Báo cáo A", d(2026, 12, 1, 17, 0), nil, false},
 	} {
 		got, err := Parse(c.in, now, hcmc, 17, 0)
 		if err != nil {
@@ -37,6 +40,9 @@ func TestParse(t *testing.T) {
 				t.Errorf("Parse(%q) units %v, want %v", c.in, got.Units, c.units)
 			}
 		}
+	}
+	if got, _ := Parse("Báo cáo A\nNơi nhận: UBND tỉnh; Sở Tài chính\n01/12/2026", now, hcmc, 17, 0); got.ReportTo != "UBND tỉnh; Sở Tài chính" {
+		t.Errorf("report to %q", got.ReportTo)
 	}
 	for in, key := range map[string]string{
 		"Báo cáo tình hình biên chế":             "no_deadline",
@@ -63,5 +69,24 @@ func TestOffsetsSkipWhatIsPast(t *testing.T) {
 	}
 	if len(got) != 3 || got[0].Days != 3 {
 		t.Errorf("offsets %v, want 3d,1d,0d", s)
+	}
+}
+
+func TestUnitsDeadlineComesBeforeTheDepartments(t *testing.T) {
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, hcmc) // Saturday
+	cal := reminders.NewCalendar(hcmc, nil)
+	spec := Spec{Deadline: time.Date(2026, 12, 4, 17, 0, 0, 0, hcmc), ReportTo: "UBND tỉnh"} // Friday
+	got, err := UnitsDeadline(spec, cal, now)
+	if want := time.Date(2026, 12, 2, 17, 0, 0, 0, hcmc); err != nil || !got.Equal(want) {
+		t.Errorf("units' deadline %v %v, want %v", got, err, want)
+	}
+	spec.Deadline = time.Date(2026, 12, 1, 17, 0, 0, 0, hcmc) // Tuesday: units by Friday 27/11, past
+	var p *Problem
+	if _, err := UnitsDeadline(spec, cal, now); !errors.As(err, &p) || p.Key != "too_close" {
+		t.Errorf("too close: %v", err)
+	}
+	spec.ReportTo = ""
+	if got, _ := UnitsDeadline(spec, cal, now); !got.Equal(spec.Deadline) {
+		t.Errorf("without a report upward the deadline is the units': %v", got)
 	}
 }

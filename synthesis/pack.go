@@ -9,7 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/reportbot/reportbot/export"
+	"github.com/reportbot/reportbot/figures"
 )
 
 // Pack is everything the Office gets for a period: the draft, the register
@@ -20,6 +23,15 @@ type Pack struct {
 	Draft    Draft
 	Register export.Report        // the workbook /export gives, for this period
 	Files    []export.ArchiveFile // the accepted files, named for the archive
+	// Figures, when the obligation has a workbook template: the workbook
+	// gets the synthesis sheet (one column per unit, the totals).
+	Figures *Figures
+}
+
+// Figures are the template and every unit's figures.
+type Figures struct {
+	Template figures.Template
+	Units    []figures.UnitFigures
 }
 
 // Paths are the files a written pack consists of.
@@ -59,7 +71,7 @@ func (p Pack) Write(dir string, loc *time.Location, modified time.Time) (Paths, 
 		write func(w io.Writer) error
 	}{
 		{out.Draft, func(w io.Writer) error { _, err := w.Write(draft.Bytes()); return err }},
-		{out.Workbook, func(w io.Writer) error { return export.XLSX(w, p.Register) }},
+		{out.Workbook, p.workbook},
 		{out.Archive, func(w io.Writer) error {
 			return export.Archive(w, p.Files, names.Workbook, p.Register, modified)
 		}},
@@ -71,6 +83,27 @@ func (p Pack) Write(dir string, loc *time.Location, modified time.Time) (Paths, 
 		}
 	}
 	return out, nil
+}
+
+// workbook is the register workbook, with the figures' synthesis sheet when
+// the pack has figures.
+func (p Pack) workbook(w io.Writer) error {
+	if p.Figures == nil {
+		return export.XLSX(w, p.Register)
+	}
+	var base bytes.Buffer
+	if err := export.XLSX(&base, p.Register); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&base)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := figures.AddSynthesis(f, p.Figures.Template, p.Figures.Units); err != nil {
+		return fmt.Errorf("figures sheet: %w", err)
+	}
+	return f.Write(w)
 }
 
 func writeFile(path string, fn func(w io.Writer) error) error {

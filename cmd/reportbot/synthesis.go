@@ -8,6 +8,7 @@ import (
 
 	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/requests"
 	"github.com/reportbot/reportbot/synthesis"
 )
@@ -80,6 +81,8 @@ func (a *app) cmdRequest(args []string) error {
 	deadline := fs.String("deadline", "", "the deadline as the letter writes it: \"trước ngày 05/12\", \"05/12/2026 17:00\"")
 	units := fs.String("units", "", "unit codes, comma-separated, or all")
 	letter := fs.String("letter", "", "the official letter (PDF or Word)")
+	template := fs.String("template", "", "a workbook template (XLSX with defined names) the units fill in")
+	reportTo := fs.String("report-to", "", "who receives the department's report (\"UBND tỉnh; Ban Dân vận Tỉnh ủy\"); the deadline is then the department's and the units are due earlier")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -95,7 +98,18 @@ func (a *app) cmdRequest(args []string) error {
 	if err != nil {
 		return err
 	}
-	spec, err := requests.Parse(*title+"\n"+*deadline+"\nunits: "+*units, store.Now(), loc, requests.DefaultDueHour, 0)
+	text := *title + "\n" + *deadline + "\nunits: " + *units
+	if *reportTo != "" {
+		text += "\nreport to: " + *reportTo
+	}
+	spec, err := requests.Parse(text, store.Now(), loc, requests.DefaultDueHour, 0)
+	if err == nil {
+		pol, perr := reminders.LoadPolicy(store.Read(a.ctx))
+		if perr != nil {
+			return perr
+		}
+		spec.Deadline, err = requests.UnitsDeadline(spec, pol.Calendar(), store.Now())
+	}
 	var pr *requests.Problem
 	if errors.As(err, &pr) {
 		return configError{bot.RequestProblem(pr)}
@@ -123,11 +137,19 @@ func (a *app) cmdRequest(args []string) error {
 	if err != nil {
 		return configError{err.Error()}
 	}
+	var tpl *db.Letter
+	if *template != "" {
+		t, err := bot.StoreTemplate(*dataDir, *template)
+		if err != nil {
+			return configError{err.Error()}
+		}
+		tpl = &t
+	}
 	var res bot.RequestResult
 	err = store.Tx(a.ctx, func(tx *db.Tx) error {
 		var err error
 		res, err = bot.CreateRequest(tx, loc, *dataDir, bot.NewRequest{Title: spec.Title, Deadline: spec.Deadline, Units: spec.Units,
-			Letter: l, Basis: "Công văn gửi kèm (" + l.Name + ")"})
+			Letter: l, Template: tpl, ReportTo: spec.ReportTo, Basis: "Công văn gửi kèm (" + l.Name + ")"})
 		if err != nil {
 			return err
 		}
