@@ -77,12 +77,16 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 	}
 	d := synthesis.Draft{
 		Issuer: synthesis.IssuerOf(dept), Date: now, Title: v.Obligation.Title,
-		Period: reminders.PeriodName(v.Period.Key, "vi"), Basis: v.Obligation.Basis, Deadline: v.Period.DeadlineAt,
+		Basis: v.Obligation.Basis, Deadline: v.Period.DeadlineAt,
 		Annexes: []string{
 			"Sổ tiếp nhận báo cáo của các phòng, đơn vị (tệp Excel kèm theo)",
 			"Hồ sơ báo cáo của các phòng, đơn vị đã được tiếp nhận (tệp nén kèm theo)",
 		},
 		Recipients: []string{"Lãnh đạo Sở"},
+	}
+	if v.Obligation.Cover != "once" {
+		// A one-off request's period is only its date; the title says it all.
+		d.Period = reminders.PeriodName(v.Period.Key, "vi")
 	}
 	if up, err := rd.Upward(v.Obligation.ID); err == nil {
 		d.Recipients = append(up.RecipientList(), d.Recipients...)

@@ -8,45 +8,24 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Workbook builds a workbook from the test template with the given form,
-// version and input values (nil: leave the defined name out).
+var inputs = []Input{{"so_cuoc_hop", "Số cuộc họp"}, {"so_nguoi", "Số người tham dự"}, {"ghi_chu", "Ghi chú"}}
+
+// workbook builds a workbook from the test template with the given form,
+// version and values; inputs whose value is absent are left out.
 func workbook(t *testing.T, form, version string, values map[string]any) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "Biểu 1"
-	f.SetSheetName("Sheet1", sheet)
-	set := func(cell string, v any) {
-		if err := f.SetCellValue(sheet, cell, v); err != nil {
-			t.Fatal(err)
+	var in []Input
+	vals := map[string]any{}
+	for _, x := range inputs {
+		if v, ok := values[x.Name]; ok {
+			in = append(in, x)
+			if v != nil {
+				vals[x.Name] = v
+			}
 		}
-	}
-	name := func(n, cell string) {
-		if err := f.SetDefinedName(&excelize.DefinedName{Name: n, RefersTo: "'" + sheet + "'!$" + cell[:1] + "$" + cell[1:]}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	set("A1", "Mã biểu mẫu")
-	set("B1", form)
-	name(NameForm, "B1")
-	set("A2", "Phiên bản")
-	set("B2", version)
-	name(NameVersion, "B2")
-	for cell, label := range map[string]string{"B5": "Số cuộc họp", "B6": "Số người tham dự", "B7": "Ghi chú"} {
-		set(cell, label)
-	}
-	for n, cell := range map[string]string{"so_cuoc_hop": "C5", "so_nguoi": "C6", "ghi_chu": "C7"} {
-		v, ok := values[n]
-		if !ok {
-			continue
-		}
-		if v != nil {
-			set(cell, v)
-		}
-		name(n, cell)
 	}
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := Build(&buf, form, version, in, vals); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -66,7 +45,7 @@ func TestReadTemplate(t *testing.T) {
 	if tpl.Form != "BM01" || tpl.Version != "v2" || len(tpl.Fields) != 3 {
 		t.Fatalf("template %+v", tpl)
 	}
-	if f := tpl.Fields[0]; f.Name != "so_cuoc_hop" || f.Cell != "C5" || f.Label != "Số cuộc họp" || f.Text {
+	if f := tpl.Fields[0]; f.Name != "so_cuoc_hop" || f.Cell != "C4" || f.Label != "Số cuộc họp" || f.Text {
 		t.Errorf("first field %+v", f)
 	}
 	if !tpl.Fields[2].Text {
@@ -94,9 +73,9 @@ func TestReadValidates(t *testing.T) {
 	}{
 		"another form":  {workbook(t, "BM07", "v2", map[string]any{"so_cuoc_hop": 1, "so_nguoi": 1}), "other_template", []any{"BM01"}},
 		"older version": {workbook(t, "BM01", "v1", map[string]any{"so_cuoc_hop": 1, "so_nguoi": 1}), "other_version", []any{"v1", "v2"}},
-		"text":          {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": "mười hai", "so_nguoi": 1}), "not_number", []any{"Số cuộc họp", "C5", "mười hai"}},
-		"empty":         {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": 1, "so_nguoi": nil}), "empty_cell", []any{"Số người tham dự", "C6"}},
-		"name removed":  {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": 1}), "missing_cell", []any{"Số người tham dự", "C6"}},
+		"text":          {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": "mười hai", "so_nguoi": 1}), "not_number", []any{"Số cuộc họp", "C4", "mười hai"}},
+		"empty":         {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": 1, "so_nguoi": nil}), "empty_cell", []any{"Số người tham dự", "C5"}},
+		"name removed":  {workbook(t, "BM01", "v2", map[string]any{"so_cuoc_hop": 1}), "missing_cell", []any{"Số người tham dự", "C5"}},
 		"not xlsx":      {[]byte("%PDF-1.4"), "not_workbook", nil},
 	} {
 		_, err := Read(bytes.NewReader(c.data), tpl)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -94,8 +95,10 @@ var ErrNothingReceived = errors.New("nothing received for the period")
 // the period named once.
 func (d Draft) Subject() string {
 	t := strings.TrimSpace(d.Title)
-	for _, p := range []string{"Báo cáo ", "báo cáo "} {
-		t = strings.TrimPrefix(t, p)
+	// "BÁO CÁO" heads the page, so the title's own "Báo cáo" goes, unless
+	// it names the report's kind ("Báo cáo nhanh …", "Báo cáo đột xuất …").
+	if rest, ok := cutFold(t, "báo cáo "); ok && !slices.Contains([]string{"nhanh", "đột"}, strings.ToLower(firstWord(rest))) {
+		t = rest
 	}
 	t = withPeriod(t, d.Period)
 	if t == "" {
@@ -380,6 +383,19 @@ func titleCase(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// cutFold cuts prefix from s, ignoring case.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+func firstWord(s string) string {
+	w, _, _ := strings.Cut(s, " ")
+	return w
 }
 
 func lowerFirst(s string) string { return mapFirst(s, unicode.ToLower) }

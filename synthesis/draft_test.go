@@ -74,6 +74,7 @@ func TestSubjectNamesThePeriodOnce(t *testing.T) {
 		{"Báo cáo năm về công tác dân vận", "năm 2026", "Kết quả năm 2026 về công tác dân vận"},
 		{"Báo cáo tình hình biên chế", "quý III/2026", "Tình hình biên chế quý III/2026"},
 		{"Tình hình biên chế quý III/2026", "quý III/2026", "Tình hình biên chế quý III/2026"},
+		{"Báo cáo nhanh kết quả tiếp công dân", "", "Báo cáo nhanh kết quả tiếp công dân"},
 	} {
 		if got := (Draft{Title: c.title, Period: c.period}).Subject(); got != c.want {
 			t.Errorf("Subject(%q, %q) = %q, want %q", c.title, c.period, got, c.want)
