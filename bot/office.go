@@ -3,12 +3,14 @@ package bot
 import "strings"
 
 // The Office's own job beyond chasing: ad-hoc requests (request.go), the
-// synthesis pack (synthesis.go) and the report upward (upward.go). Runs after registerConsole, so a
+// synthesis pack (synthesis.go), the report upward (upward.go), figures
+// (figures.go) and the year's scorecard (scorecard.go). Runs after registerConsole, so a
 // letter awaited by /request is looked at before plan files and reports.
 func (b *Bot) registerOffice() {
 	b.addCommand(&command{name: "request", roles: staff, handle: b.cmdRequest})
 	b.addCommand(&command{name: "synthesis", roles: staff, inGroup: true, handle: b.cmdSynthesis})
 	b.addCommand(&command{name: "sent", roles: staff, inGroup: true, handle: b.cmdSent})
+	b.addCommand(&command{name: "scorecard", roles: viewers, inGroup: true, handle: b.cmdScorecard})
 	b.addGuardedCallback("rq", staff, b.onRequestButton)
 	b.addInput(inputRequest, b.onRequestText)
 

@@ -392,4 +392,10 @@ var textsEN = map[string]string{
 	"request.too_close":          "The department's deadline is too close: the units must report %d working days earlier, by %s, which has passed. Give a later deadline or drop the «Report to» line.",
 	"request.preview_template":   "📊 Figures template: %s",
 	"request.preview_upward":     "⬆️ The department's report goes to %s; the units are due %d working days before the department.",
+	"cmd.scorecard":              "A year's scorecard: /scorecard YEAR",
+	"scorecard.usage":            "Usage: /scorecard YEAR, e.g. /scorecard %d.",
+	"scorecard.empty":            "No report was due in %d yet.",
+	"scorecard.title":            "🏅 Reporting in %d (up to %s) — due / on time / late (days) / missing / returned:",
+	"scorecard.line":             "%s: %d / %d / %d (%d days) / %d / %d",
+	"scorecard.caption":          "🏅 The %d scorecard for emulation and appraisal (Excel).",
 }

@@ -402,4 +402,10 @@ var textsVI = map[string]string{
 	"request.too_close":          "Hạn của Sở quá gần: các đơn vị phải nộp trước %d ngày làm việc, tức %s, đã qua. Hãy ghi hạn muộn hơn hoặc bỏ dòng «Nơi nhận».",
 	"request.preview_template":   "📊 Biểu mẫu số liệu: %s",
 	"request.preview_upward":     "⬆️ Báo cáo của Sở gửi %s; hạn của đơn vị sớm hơn hạn của Sở %d ngày làm việc.",
+	"cmd.scorecard":              "Tổng hợp thi đua cả năm: /scorecard NĂM",
+	"scorecard.usage":            "Cách dùng: /scorecard NĂM, ví dụ /scorecard %d.",
+	"scorecard.empty":            "Năm %d chưa có báo cáo nào đến hạn.",
+	"scorecard.title":            "🏅 Tình hình nộp báo cáo năm %d (tính đến %s) — phải nộp / đúng hạn / trễ hạn (số ngày) / chưa nộp / bị trả lại:",
+	"scorecard.line":             "%s: %d / %d / %d (%d ngày) / %d / %d",
+	"scorecard.caption":          "🏅 Bảng tổng hợp phục vụ thi đua, đánh giá, xếp loại năm %d (Excel).",
 }
