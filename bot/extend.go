@@ -131,6 +131,9 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "extend_request", fmt.Sprintf("extension:%d", ext.ID), formatDate(date, b.loc)+" "+reason); err != nil {
 			return err
 		}
+		if sent, err := b.askApprover(r, tx, it, ext); sent || err != nil {
+			return err
+		}
 		if officeErr != nil {
 			r.Reply(r.T("paper.no_office"))
 			return nil
@@ -150,7 +153,7 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 // decideExtension is the Office's one tap; an approval moves that unit's
 // deadline for that period only, and the planner's next look follows it.
 func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
-	if !staffOnly(r, "ext.not_allowed") {
+	if !b.mayDecideExtension(r) {
 		return nil
 	}
 	id, ok := parseID(args)
@@ -190,7 +193,7 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 			return err
 		}
 		r.Toast(r.T("review.accepted_toast"))
-		r.Reply(tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
+		b.replyAndTellOffice(r, tx.Reader(), tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
 			reminders.PeriodName(it.Period.Key, officeLang), shown))
 		if head.RemovedAt.IsZero() {
 			lang := pickLang(head.Lang, "")

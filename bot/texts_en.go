@@ -398,4 +398,7 @@ var textsEN = map[string]string{
 	"scorecard.title":            "🏅 Reporting in %d (up to %s) — due / on time / late (days) / missing / returned:",
 	"scorecard.line":             "%s: %d / %d / %d (%d days) / %d / %d",
 	"scorecard.caption":          "🏅 The %d scorecard for emulation and appraisal (Excel).",
+	"approval.office_wait":       "⏳ %s asks to extend %s to %s; the plan has %s approve it, and the Department Office will be told the decision.",
+	"approval.head_wait":         "Your request to extend %s to %s went to the department's leadership for approval; the bot will tell you the decision.",
+	"approval.only_approver":     "Under the plan, extensions are approved by the designated leader.",
 }

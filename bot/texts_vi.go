@@ -408,4 +408,7 @@ var textsVI = map[string]string{
 	"scorecard.title":            "🏅 Tình hình nộp báo cáo năm %d (tính đến %s) — phải nộp / đúng hạn / trễ hạn (số ngày) / chưa nộp / bị trả lại:",
 	"scorecard.line":             "%s: %d / %d / %d (%d ngày) / %d / %d",
 	"scorecard.caption":          "🏅 Bảng tổng hợp phục vụ thi đua, đánh giá, xếp loại năm %d (Excel).",
+	"approval.office_wait":       "⏳ %s xin gia hạn %s đến %s; kế hoạch giao %s duyệt, Văn phòng Sở sẽ được báo kết quả.",
+	"approval.head_wait":         "Đã chuyển đề nghị gia hạn %s đến %s để Lãnh đạo Sở duyệt; bot sẽ báo kết quả cho đồng chí.",
+	"approval.only_approver":     "Theo kế hoạch, việc gia hạn do Lãnh đạo Sở được giao duyệt.",
 }

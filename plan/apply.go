@@ -64,6 +64,9 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 	if err := tx.SetSetting("department", p.Department); err != nil {
 		return nil, err
 	}
+	if err := tx.SetSetting(db.SettingApproval, p.Approval); err != nil {
+		return nil, err
+	}
 	return changes, reminders.EnsurePeriods(tx, pol)
 }
 

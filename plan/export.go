@@ -19,8 +19,12 @@ func FromStore(r *db.Reader) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	approval, err := r.Setting(db.SettingApproval)
+	if err != nil {
+		return nil, err
+	}
 	p := &Plan{
-		Department: dept, Timezone: pol.Timezone, Location: pol.Location(), ChatLanguage: pol.ChatLang(),
+		Department: dept, Approval: approval, Timezone: pol.Timezone, Location: pol.Location(), ChatLanguage: pol.ChatLang(),
 		WorkingHour:  ClockTime{Hour: pol.WorkingHour, Minute: pol.WorkingMinute},
 		DueTime:      ClockTime{Hour: 17},
 		Reminders:    append([]reminders.Offset(nil), reminders.DefaultOffsets...),

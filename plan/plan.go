@@ -85,6 +85,9 @@ type Plan struct {
 	// and the announcement group: "vi" (default) or "en". People always
 	// hear the bot in their own language.
 	ChatLanguage string
+	// Approval names who approves extensions when it is not the Office:
+	// "director" (every Director) or a member's "@username" (a deputy).
+	Approval string
 	// DaysOff and WorkingDays are the year's announced changes to the
 	// working calendar (extra days off, make-up working Saturdays).
 	DaysOff, WorkingDays []CalendarDay
@@ -149,7 +152,7 @@ type CalendarDay struct {
 // Known field names at each level, in the order Marshal writes them; the
 // order also makes spelling suggestions deterministic.
 var (
-	topFields        = []string{"department", "timezone", "chat_language", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
+	topFields        = []string{"department", "timezone", "chat_language", "approval", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
 	overdueFields    = []string{"repeat_every", "escalate_after"}
 	announceFields   = []string{"weekly_digest", "summary", "name_late_units"}
 	calendarFields   = []string{"days_off", "working_days"}
@@ -283,6 +286,11 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 	p.Location = loc
 	if n := top["chat_language"]; n != nil {
 		p.ChatLanguage = d.language(n, "chat_language", p.ChatLanguage)
+	}
+	if n := top["approval"]; n != nil {
+		if p.Approval = d.text(n, "approval"); p.Approval != "" && p.Approval != "director" && !strings.HasPrefix(p.Approval, "@") {
+			d.ps.add(n.Line, "approval", "approval phải là director hoặc @tên_người_dùng của người duyệt", "approval must be director or the approver's @username")
+		}
 	}
 	if n := top["working_hour"]; n != nil {
 		p.WorkingHour = d.clock(n, "working_hour", p.WorkingHour)

@@ -1,0 +1,45 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
+)
+
+func TestDirectorApprovesExtensionsWhenThePlanSaysSo(t *testing.T) {
+	f := newSubFixture(t)
+	director := f.srv.NewUser(3001, "Phạm Văn Giám", "giamdoc", "vi")
+	f.join(director, "", db.RoleDirector)
+	if err := f.store.Tx(context.Background(), func(tx *db.Tx) error { return tx.SetSetting(db.SettingApproval, "director") }); err != nil {
+		t.Fatal(err)
+	}
+	chat := telegramtest.PrivateChat(f.head)
+	f.srv.InjectText(chat, f.head, "/extend")
+	f.press(f.head, f.waitText(f.head.ID, "Xin gia hạn cho báo cáo nào?"), f.item.Obligation.Title)
+	f.waitText(f.head.ID, "Nhập lý do và ngày đề nghị")
+	proposed := f.item.DeadlineAt.In(hcmc).AddDate(0, 0, 10)
+	f.srv.InjectText(chat, f.head, "Chờ số liệu của các xã, "+formatDate(proposed, hcmc))
+	f.waitText(f.head.ID, "để Lãnh đạo Sở duyệt")
+	wait := f.waitText(f.office.ID, "kế hoạch giao Phạm Văn Giám duyệt")
+	if len(wait.Buttons) != 0 {
+		t.Errorf("the Office got buttons though the Director decides: %+v", wait.Buttons)
+	}
+	ask := f.waitText(director.ID, "Lý do: Chờ số liệu của các xã")
+
+	// The Office may not decide; the Director does, and both are told.
+	f.press(f.staff, ask, "Đồng ý")
+	f.waitToast("Lãnh đạo Sở được giao duyệt")
+	f.press(director, ask, "Đồng ý")
+	f.waitText(f.head.ID, "Hạn mới của đơn vị: "+formatDate(proposed, hcmc))
+	told := f.waitText(f.office.ID, "✅ Phạm Văn Giám đã đồng ý gia hạn")
+	if !strings.Contains(told.Text, "hạn mới "+formatDate(proposed, hcmc)) {
+		t.Errorf("office told %q", told.Text)
+	}
+	it, _ := f.store.Read(context.Background()).Item(f.item.ID)
+	if !it.DeadlineAt.Equal(proposed) {
+		t.Errorf("deadline %v, want %v", it.DeadlineAt, proposed)
+	}
+}
