@@ -52,6 +52,7 @@ type requestDraft struct {
 	// ReportTo receives the department's report, due requests.UnitsLead
 	// working days after the units' Deadline.
 	ReportTo string `json:"report_to,omitempty"`
+	Basis    string `json:"basis,omitempty"` // the letter as the draft cites it
 }
 
 // letterTypes are what an official letter comes as; templateTypes what a
@@ -237,7 +238,7 @@ func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 		r.Reply(r.T("request.unknown_units", strings.Join(unknown, ", "), unitCodes(units)))
 		return b.saveDraft(r, d)
 	}
-	d.Title, d.Deadline, d.Units, d.ReportTo, d.Stage = spec.Title, unitsDue.Unix(), spec.Units, spec.ReportTo, stageUnits
+	d.Title, d.Deadline, d.Units, d.ReportTo, d.Basis, d.Stage = spec.Title, unitsDue.Unix(), spec.Units, spec.ReportTo, spec.Basis, stageUnits
 	if spec.AllUnits {
 		d.Units = strings.Fields(unitCodes(units))
 	}
@@ -252,6 +253,15 @@ func (b *Bot) requestText(r *Request, d requestDraft, text string) error {
 	text, kb := b.requestPicker(r, d, units)
 	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard(kb...)})
 	return nil
+}
+
+// LetterBasis is what the draft cites as the request's basis: the letter
+// as the Office typed it, else the letter's file. Stored, so Vietnamese.
+func LetterBasis(typed, letterName string) string {
+	if typed != "" {
+		return typed
+	}
+	return fmt.Sprintf("yêu cầu tại công văn «%s»", letterName)
 }
 
 // RequestProblem says in both languages what is wrong with a request's
@@ -424,7 +434,7 @@ func (b *Bot) sendRequest(r *Request, d requestDraft) error {
 		var err error
 		res, err = CreateRequest(tx, b.loc, b.cfg.DataDir, NewRequest{
 			Title: d.Title, Deadline: due, Units: d.Units, Letter: d.Letter, Template: d.Template, ReportTo: d.ReportTo,
-			Basis: r.T("request.basis", d.Letter.Name), CreatedBy: r.Member.ID,
+			Basis: LetterBasis(d.Basis, d.Letter.Name), CreatedBy: r.Member.ID,
 		})
 		if err != nil {
 			return err

@@ -34,6 +34,9 @@ type Spec struct {
 	// UBND tỉnh"); then Deadline is the department's, and the units'
 	// comes UnitsLead working days before it.
 	ReportTo string
+	// Basis is the letter as the draft cites it ("Căn cứ: Công văn số
+	// 123/UBND-NC ngày 01/6/2026 của UBND tỉnh"); "" when not given.
+	Basis string
 }
 
 // UnitsLead is how many working days before the department's deadline the
@@ -54,11 +57,13 @@ var deadlineRe = regexp.MustCompile(`(?i)(?:(?:trước|chậm nhất|hạn(?: n
 var (
 	unitsRe    = regexp.MustCompile(`(?i)^\s*(?:đơn vị|units?)\s*:\s*(.*)$`)
 	reportToRe = regexp.MustCompile(`(?i)^\s*(?:nơi nhận|report to)\s*:\s*(.*)$`)
+	basisRe    = regexp.MustCompile(`(?i)^\s*(?:căn cứ|basis)\s*:\s*(.*)$`)
 )
 
 // Parse reads the Office's text: the title on the first line, the deadline
 // on the next line or at the end of the title, and optionally a line
-// "Đơn vị: TCBC, VP" (or "tất cả") and a line "Nơi nhận: UBND tỉnh". A deadline without a year is this
+// "Đơn vị: TCBC, VP" (or "tất cả"), a line "Nơi nhận: UBND tỉnh" and a line
+// "Căn cứ: Công văn số …". A deadline without a year is this
 // year's, or next year's when that date is long past. The deadline's time
 // is dueHour:dueMinute unless the text gives one. A missing title, a missing
 // or impossible date, or a deadline not after now is a Problem.
@@ -78,6 +83,10 @@ func Parse(text string, now time.Time, loc *time.Location, dueHour, dueMinute in
 		}
 		if m := reportToRe.FindStringSubmatch(l); m != nil {
 			spec.ReportTo = strings.TrimSpace(m[1])
+			continue
+		}
+		if m := basisRe.FindStringSubmatch(l); m != nil {
+			spec.Basis = strings.TrimSpace(m[1])
 			continue
 		}
 		rest = append(rest, l)

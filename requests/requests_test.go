@@ -44,6 +44,9 @@ func TestParse(t *testing.T) {
 	if got, _ := Parse("Báo cáo A\nNơi nhận: UBND tỉnh; Sở Tài chính\n01/12/2026", now, hcmc, 17, 0); got.ReportTo != "UBND tỉnh; Sở Tài chính" {
 		t.Errorf("report to %q", got.ReportTo)
 	}
+	if got, _ := Parse("Báo cáo A\nCăn cứ: Công văn số 123/UBND-NC ngày 01/6/2026 của UBND tỉnh\n01/12/2026", now, hcmc, 17, 0); got.Basis != "Công văn số 123/UBND-NC ngày 01/6/2026 của UBND tỉnh" || !got.Deadline.Equal(d(2026, 12, 1, 17, 0)) {
+		t.Errorf("basis %q, deadline %v", got.Basis, got.Deadline)
+	}
 	for in, key := range map[string]string{
 		"Báo cáo tình hình biên chế":             "no_deadline",
 		"":                                       "no_title",

@@ -308,10 +308,15 @@ func unitLine(u Unit, loc *time.Location) string {
 
 func body(doc *docx.RootDoc, d Draft, loc *time.Location, reported int) {
 	dept := titleCase(d.Issuer.Name)
+	// "báo cáo kết quả …", but "báo cáo nhanh …" only once.
+	report := lowerFirst(d.Subject())
+	if !strings.HasPrefix(report, "báo cáo ") {
+		report = "báo cáo " + report
+	}
 	if d.Basis != "" {
-		para(doc, fmt.Sprintf("Thực hiện %s, %s báo cáo %s như sau:", d.Basis, dept, lowerFirst(d.Subject())))
+		para(doc, fmt.Sprintf("Thực hiện %s, %s %s như sau:", d.Basis, dept, report))
 	} else {
-		para(doc, fmt.Sprintf("%s báo cáo %s như sau:", dept, lowerFirst(d.Subject())))
+		para(doc, fmt.Sprintf("%s %s như sau:", dept, report))
 	}
 	heading(doc, "I. TÌNH HÌNH BÁO CÁO CỦA CÁC PHÒNG, ĐƠN VỊ THUỘC SỞ")
 	para(doc, fmt.Sprintf("Tính đến ngày %s, Văn phòng Sở đã tiếp nhận báo cáo của %d/%d phòng, đơn vị (hạn nộp ngày %s), cụ thể:",
@@ -347,7 +352,7 @@ func body(doc *docx.RootDoc, d Draft, loc *time.Location, reported int) {
 			para(doc, fmt.Sprintf("%d. %s.", i+1, a))
 		}
 	}
-	para(doc, fmt.Sprintf("Trên đây là báo cáo %s của %s./.", lowerFirst(d.Subject()), dept))
+	para(doc, fmt.Sprintf("Trên đây là %s của %s./.", report, dept))
 	doc.AddEmptyParagraph()
 }
 
@@ -363,6 +368,9 @@ func signature(doc *docx.RootDoc, d Draft) {
 	p.Spacing(0, 0)
 	text(p, "Nơi nhận:", 12, true, true)
 	for _, rcp := range append(append([]string{}, d.Recipients...), "Lưu: VT, VP.") {
+		if !strings.HasSuffix(rcp, ".") {
+			rcp += ";"
+		}
 		p := l.AddEmptyPara()
 		p.Spacing(0, 0)
 		text(p, "- "+rcp, 11, false, false)

@@ -102,7 +102,7 @@ func TestDraftParts(t *testing.T) {
 		"- Phòng Công chức, viên chức: báo cáo (không ghi số, ký hiệu), nhận ngày 12/06/2026, số tiếp nhận 2/2026, trễ hạn 2 ngày (đang xem xét).",
 		"3. Đơn vị chưa báo cáo: 1 đơn vị.", "- Thanh tra Sở.",
 		"1. Sổ tiếp nhận báo cáo (tệp Excel kèm theo).",
-		"Nơi nhận:", "- UBND tỉnh (b/c)", "- Ban Dân vận Tỉnh ủy", "- Lưu: VT, VP.", "GIÁM ĐỐC",
+		"Nơi nhận:", "- UBND tỉnh (b/c);", "- Ban Dân vận Tỉnh ủy;", "- Lưu: VT, VP.", "GIÁM ĐỐC",
 	} {
 		if !strings.Contains(doc.Text, want) {
 			t.Errorf("document lacks %q", want)

@@ -82,6 +82,7 @@ func (a *app) cmdRequest(args []string) error {
 	units := fs.String("units", "", "unit codes, comma-separated, or all")
 	letter := fs.String("letter", "", "the official letter (PDF or Word)")
 	template := fs.String("template", "", "a workbook template (XLSX with defined names) the units fill in")
+	basis := fs.String("basis", "", "the letter as the draft cites it: \"Công văn số 123/UBND-NC ngày 01/6/2026 của UBND tỉnh\"")
 	reportTo := fs.String("report-to", "", "who receives the department's report (\"UBND tỉnh; Ban Dân vận Tỉnh ủy\"); the deadline is then the department's and the units are due earlier")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -101,6 +102,9 @@ func (a *app) cmdRequest(args []string) error {
 	text := *title + "\n" + *deadline + "\nunits: " + *units
 	if *reportTo != "" {
 		text += "\nreport to: " + *reportTo
+	}
+	if *basis != "" {
+		text += "\nbasis: " + *basis
 	}
 	spec, err := requests.Parse(text, store.Now(), loc, requests.DefaultDueHour, 0)
 	if err == nil {
@@ -149,7 +153,7 @@ func (a *app) cmdRequest(args []string) error {
 	err = store.Tx(a.ctx, func(tx *db.Tx) error {
 		var err error
 		res, err = bot.CreateRequest(tx, loc, *dataDir, bot.NewRequest{Title: spec.Title, Deadline: spec.Deadline, Units: spec.Units,
-			Letter: l, Template: tpl, ReportTo: spec.ReportTo, Basis: "Công văn gửi kèm (" + l.Name + ")"})
+			Letter: l, Template: tpl, ReportTo: spec.ReportTo, Basis: bot.LetterBasis(spec.Basis, l.Name)})
 		if err != nil {
 			return err
 		}
