@@ -13,16 +13,10 @@ import (
 	"github.com/reportbot/reportbot/synthesis/docxtest"
 )
 
-var citizenInputs = []figures.Input{
-	{Name: "so_luot_tiep", Label: "Số lượt tiếp công dân"},
-	{Name: "so_don_thu", Label: "Số đơn thư nhận được"},
-	{Name: "ghi_chu", Label: "Ghi chú"},
-}
-
 func citizenWorkbook(t *testing.T, values map[string]any) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := figures.Build(&buf, "BM-TCD", "v1", citizenInputs, values); err != nil {
+	if err := figures.Build(&buf, "BM-TCD", "v1", figures.CitizenReception, values); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -19,16 +19,9 @@ import (
 // workbook (one first refused for a word in a number cell, one late), one
 // not at all; then the synthesis pack and the sending upward.
 
-// citizenInputs are the request's figures template's input cells.
-var citizenInputs = []figures.Input{
-	{Name: "so_luot_tiep", Label: "Số lượt tiếp công dân"},
-	{Name: "so_don_thu", Label: "Số đơn thư nhận được"},
-	{Name: "ghi_chu", Label: "Ghi chú"},
-}
-
 func citizenWorkbook(values map[string]any) ([]byte, error) {
 	var buf bytes.Buffer
-	err := figures.Build(&buf, "BM-TCD", "v1", citizenInputs, values)
+	err := figures.Build(&buf, "BM-TCD", "v1", figures.CitizenReception, values)
 	return buf.Bytes(), err
 }
 

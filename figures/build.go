@@ -48,3 +48,11 @@ func Build(w io.Writer, form, version string, inputs []Input, values map[string]
 	}
 	return f.Write(w)
 }
+
+// CitizenReception is a small template's inputs — citizen reception
+// figures, as a quick report to the province asks — for the demo and tests.
+var CitizenReception = []Input{
+	{Name: "so_luot_tiep", Label: "Số lượt tiếp công dân"},
+	{Name: "so_don_thu", Label: "Số đơn thư nhận được"},
+	{Name: "ghi_chu", Label: "Ghi chú"},
+}

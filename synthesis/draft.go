@@ -209,23 +209,32 @@ func centred(p *docx.Paragraph) *docx.Paragraph {
 	return p
 }
 
-// noBorders makes a layout table invisible, as the header and the signature
-// block of an administrative document are.
-func noBorders(t *docx.Table) {
+// layoutTable is an invisible two-column table, as the header and the
+// signature block of an administrative document are laid out.
+type layoutTable struct {
+	t           *docx.Table
+	left, right int // twips
+}
+
+func layout(doc *docx.RootDoc, leftMM, rightMM float64) layoutTable {
+	lt := layoutTable{t: doc.AddTable(), left: mm(leftMM), right: mm(rightMM)}
 	none := ctypes.Border{Val: stypes.BorderStyleNone}
-	t.GetCT().TableProp.Borders = &ctypes.TableBorders{Top: &none, Left: &none, Bottom: &none, Right: &none, InsideH: &none, InsideV: &none}
+	lt.t.GetCT().TableProp.Borders = &ctypes.TableBorders{Top: &none, Left: &none, Bottom: &none, Right: &none, InsideH: &none, InsideV: &none}
+	lt.t.Grid(uint64(lt.left), uint64(lt.right))
+	return lt
+}
+
+// row adds a row and returns its two cells.
+func (lt layoutTable) row() (left, right *docx.Cell) {
+	row := lt.t.AddRow()
+	return row.AddCell().Width(lt.left, stypes.TableWidthDxa), row.AddCell().Width(lt.right, stypes.TableWidthDxa)
 }
 
 // header writes the two-column block of Appendix I: the issuing body, số and
 // ký hiệu on the left; Quốc hiệu, Tiêu ngữ, place and date on the right.
 func header(doc *docx.RootDoc, d Draft, loc *time.Location) {
-	t := doc.AddTable()
-	noBorders(t)
-	left, right := mm(70), mm(95)
-	t.Grid(uint64(left), uint64(right))
-	row1 := t.AddRow()
-	l := row1.AddCell().Width(left, stypes.TableWidthDxa)
-	r := row1.AddCell().Width(right, stypes.TableWidthDxa)
+	t := layout(doc, 70, 95)
+	l, r := t.row()
 	if d.Issuer.Parent != "" {
 		text(centred(l.AddEmptyPara()), d.Issuer.Parent, 13, false, false)
 	}
@@ -235,11 +244,9 @@ func header(doc *docx.RootDoc, d Draft, loc *time.Location) {
 	text(centred(r.AddEmptyPara()), "Độc lập - Tự do - Hạnh phúc", 13, true, false)
 	text(centred(r.AddEmptyPara()), "—————————————", 13, false, false)
 
-	row2 := t.AddRow()
 	// The Văn thư fills the number when the Director has signed.
-	l = row2.AddCell().Width(left, stypes.TableWidthDxa)
+	l, r = t.row()
 	text(centred(l.AddEmptyPara()), fmt.Sprintf("Số:       /BC-%s", d.Issuer.Abbrev), 13, false, false)
-	r = row2.AddCell().Width(right, stypes.TableWidthDxa)
 	place := d.Issuer.Place
 	if place != "" {
 		place += ", "
@@ -358,12 +365,7 @@ func body(doc *docx.RootDoc, d Draft, loc *time.Location, reported int) {
 
 // signature writes Nơi nhận on the left and the signer on the right.
 func signature(doc *docx.RootDoc, d Draft) {
-	t := doc.AddTable()
-	noBorders(t)
-	left, right := mm(80), mm(85)
-	t.Grid(uint64(left), uint64(right))
-	row := t.AddRow()
-	l := row.AddCell().Width(left, stypes.TableWidthDxa)
+	l, r := layout(doc, 80, 85).row()
 	p := l.AddEmptyPara()
 	p.Spacing(0, 0)
 	text(p, "Nơi nhận:", 12, true, true)
@@ -375,7 +377,6 @@ func signature(doc *docx.RootDoc, d Draft) {
 		p.Spacing(0, 0)
 		text(p, "- "+rcp, 11, false, false)
 	}
-	r := row.AddCell().Width(right, stypes.TableWidthDxa)
 	text(centred(r.AddEmptyPara()), d.Issuer.Signer, 14, true, false)
 }
 

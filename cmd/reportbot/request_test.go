@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,21 +12,7 @@ import (
 )
 
 func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
-	dir := t.TempDir()
-	env := func(k string) string {
-		if k == "REPORTBOT_DATA" {
-			return dir
-		}
-		return ""
-	}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := Main(context.Background(), args, &out, &errOut, env)
-		return out.String(), errOut.String(), code
-	}
-	if _, e, code := run("plan", "import", "../../examples/plan.yaml"); code != 0 {
-		t.Fatalf("plan import: %d %s", code, e)
-	}
+	dir, run := cli(t)
 	letter := filepath.Join(t.TempDir(), "CV 123-UBND.pdf")
 	os.WriteFile(letter, []byte("%PDF-1.4 letter"), 0o600)
 	due := time.Now().AddDate(0, 0, 10).Format("02/01/2006")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/db"
@@ -29,15 +30,11 @@ func (a *app) cmdSynthesis(args []string) error {
 	if *pdf && synthesis.OfficeBinary() == "" {
 		return configError{"--pdf cần LibreOffice (soffice) / --pdf needs LibreOffice (soffice): " + synthesis.ErrNoOffice.Error()}
 	}
-	store, err := openStore(*dataDir)
+	store, loc, err := a.openInZone(*dataDir)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	loc, err := planLocation(a.ctx, store)
-	if err != nil {
-		return err
-	}
 	now := store.Now()
 	pack, err := bot.SynthesisPack(store.Read(a.ctx), loc, now, *dataDir, *period)
 	var amb bot.AmbiguousError
@@ -90,15 +87,11 @@ func (a *app) cmdRequest(args []string) error {
 	if *title == "" || *deadline == "" || *units == "" || *letter == "" {
 		return usagef("usage: reportbot request --letter FILE --title TITLE --deadline DEADLINE --units CODES|all")
 	}
-	store, err := openStore(*dataDir)
+	store, loc, err := a.openInZone(*dataDir)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	loc, err := planLocation(a.ctx, store)
-	if err != nil {
-		return err
-	}
 	text := *title + "\n" + *deadline + "\nunits: " + *units
 	if *reportTo != "" {
 		text += "\nreport to: " + *reportTo
@@ -168,4 +161,18 @@ func (a *app) cmdRequest(args []string) error {
 		fmt.Fprintf(a.stdout, "Chưa có Trưởng đơn vị / no head yet: %s\n", strings.Join(res.Headless, ", "))
 	}
 	return nil
+}
+
+// openInZone opens the store and reads the plan's zone.
+func (a *app) openInZone(dataDir string) (*db.Store, *time.Location, error) {
+	store, err := openStore(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := planLocation(a.ctx, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, loc, nil
 }

@@ -13,21 +13,7 @@ import (
 )
 
 func TestSynthesisFromTheCommandLine(t *testing.T) {
-	dir := t.TempDir()
-	env := func(k string) string {
-		if k == "REPORTBOT_DATA" {
-			return dir
-		}
-		return ""
-	}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut bytes.Buffer
-		code := Main(context.Background(), args, &out, &errOut, env)
-		return out.String(), errOut.String(), code
-	}
-	if _, e, code := run("plan", "import", "../../examples/plan.yaml"); code != 0 {
-		t.Fatalf("plan import: %d %s", code, e)
-	}
+	dir, run := cli(t)
 	// The periods materialised are those from today on: take the first.
 	store, err := db.Open(filepath.Join(dir, "reportbot.db"))
 	if err != nil {
@@ -99,4 +85,26 @@ func TestSynthesisFromTheCommandLine(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// cli runs the program in a fresh data folder, with the example plan
+// imported; run returns stdout, stderr and the exit code.
+func cli(t *testing.T) (dir string, run func(args ...string) (string, string, int)) {
+	t.Helper()
+	dir = t.TempDir()
+	env := func(k string) string {
+		if k == "REPORTBOT_DATA" {
+			return dir
+		}
+		return ""
+	}
+	run = func(args ...string) (string, string, int) {
+		var out, errOut bytes.Buffer
+		code := Main(context.Background(), args, &out, &errOut, env)
+		return out.String(), errOut.String(), code
+	}
+	if _, e, code := run("plan", "import", "../../examples/plan.yaml"); code != 0 {
+		t.Fatalf("plan import: %d %s", code, e)
+	}
+	return dir, run
 }
