@@ -98,12 +98,18 @@ func (b *Bot) takeDocument(r *Request, dir string, types map[string]bool) (db.Le
 		r.Reply(r.T("request.letter_type", f.displayName()))
 		return db.Letter{}, false, nil
 	}
-	if f.Size > b.maxFileSize() {
-		b.refuse(r, &fileProblem{code: "too_big", name: f.displayName()})
+	tooBig := func() (db.Letter, bool, error) {
+		r.Reply(r.T("request.too_big", f.displayName(), humanSize(b.maxFileSize(), r.Lang)))
 		return db.Letter{}, false, nil
+	}
+	if f.Size > b.maxFileSize() {
+		return tooBig()
 	}
 	d, err := b.fetch(r.ctx, f)
 	var pr *fileProblem
+	if errors.As(err, &pr) && pr.code == "too_big" {
+		return tooBig()
+	}
 	if errors.As(err, &pr) {
 		b.refuse(r, pr)
 		return db.Letter{}, false, nil

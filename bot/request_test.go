@@ -172,3 +172,15 @@ func TestRequestBadInput(t *testing.T) {
 	o.srv.InjectText(telegramtest.PrivateChat(o.head), o.head, "/request")
 	o.waitText(o.head.ID, "Lệnh /request không dành cho vai trò của bạn")
 }
+
+func TestRequestLetterOverTheSizeLimit(t *testing.T) {
+	h := newHarness(t, at(2026, 6, 3, 8, 0), func(b *Bot) { b.cfg.MaxFileSize = 64 })
+	h.importPlan()
+	clerk := h.srv.NewUser(20, "Lê Thị Văn", "vanphong", "vi")
+	h.join(clerk, "", db.RoleOffice)
+	h.srv.InjectDocument(telegramtest.PrivateChat(clerk), clerk, telegramtest.Upload{Name: "cv.pdf", Data: pdf(strings.Repeat("x", 200)), Caption: "/request"})
+	h.waitText(clerk.ID, "Tệp «cv.pdf» lớn hơn")
+	if entries, _ := os.ReadDir(filepath.Join(h.bot.cfg.DataDir, lettersDir)); len(entries) != 0 {
+		t.Errorf("a refused letter left %d files", len(entries))
+	}
+}

@@ -400,4 +400,5 @@ var textsEN = map[string]string{
 	"approval.office_wait":       "⏳ %s asks to extend %s to %s; the plan has %s approve it, and the Department Office will be told the decision.",
 	"approval.head_wait":         "Your request to extend %s to %s went to the department's leadership for approval; the bot will tell you the decision.",
 	"approval.only_approver":     "Under the plan, extensions are approved by the designated leader.",
+	"request.too_big":            "«%s» is larger than %s, which the bot cannot receive through Telegram; nothing was stored. Send a smaller copy (e.g. a compressed PDF).",
 }

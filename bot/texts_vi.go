@@ -410,4 +410,5 @@ var textsVI = map[string]string{
 	"approval.office_wait":       "⏳ %s xin gia hạn %s đến %s; kế hoạch giao %s duyệt, Văn phòng Sở sẽ được báo kết quả.",
 	"approval.head_wait":         "Đã chuyển đề nghị gia hạn %s đến %s để Lãnh đạo Sở duyệt; bot sẽ báo kết quả cho đồng chí.",
 	"approval.only_approver":     "Theo kế hoạch, việc gia hạn do Lãnh đạo Sở được giao duyệt.",
+	"request.too_big":            "Tệp «%s» lớn hơn %s, bot không nhận được qua Telegram; chưa có gì được lưu. Hãy gửi bản nhẹ hơn (ví dụ PDF nén).",
 }

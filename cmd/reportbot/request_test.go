@@ -30,7 +30,8 @@ func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
 			t.Errorf("%v: exit %d %q, want %q", c.args, code, e, c.want)
 		}
 	}
-	out, e, code := run("request", "--title", "Báo cáo nhanh tình hình biên chế", "--deadline", "trước ngày "+due, "--units", "TCBC,VP", "--letter", letter)
+	out, e, code := run("request", "--title", "Báo cáo nhanh tình hình biên chế", "--deadline", "trước ngày "+due, "--units", "TCBC,VP", "--letter", letter,
+		"--report-to", "UBND tỉnh", "--basis", "Công văn số 9/UBND-NC của UBND tỉnh")
 	if code != 0 || !strings.HasPrefix(out, "DX1 — Báo cáo nhanh tình hình biên chế") {
 		t.Fatalf("request: %d %q %q", code, out, e)
 	}
@@ -42,7 +43,8 @@ func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
 		t.Fatalf("plan export: %d %s", code, e)
 	}
 	data, _ := os.ReadFile(planFile)
-	if !strings.Contains(string(data), "code: DX1") || !strings.Contains(string(data), "letter: letters/") || !strings.Contains(string(data), "recurrence: once "+due) {
+	if !strings.Contains(string(data), "code: DX1") || !strings.Contains(string(data), "letter: letters/") || !strings.Contains(string(data), "report_to: UBND tỉnh") ||
+		!strings.Contains(string(data), "report_after: 2") || !strings.Contains(string(data), "basis: Công văn số 9/UBND-NC của UBND tỉnh") {
 		t.Errorf("plan export:\n%s", data)
 	}
 	if out, e, code := run("plan", "import", planFile); code != 0 || strings.Contains(out, "DX1") {
