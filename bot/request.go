@@ -67,7 +67,16 @@ func (b *Bot) cmdRequest(r *Request) error {
 		r.Reply(r.T("error.private_only"))
 		return nil
 	}
+	if old, ok, err := b.loadDraft(r); err != nil {
+		return err
+	} else if ok {
+		b.dropDraftFiles(r, old) // a new /request replaces the draft
+	}
 	d := requestDraft{Stage: stageLetter}
+	if len(r.Ev.Files) == 0 && r.Ev.ReplyFile != nil {
+		// "/request" in reply to the letter the Office forwarded here.
+		r.Ev.Files = []File{*r.Ev.ReplyFile}
+	}
 	if len(r.Ev.Files) > 0 {
 		l, ok, err := b.takeDocument(r, lettersDir, letterTypes)
 		if !ok {
@@ -410,6 +419,14 @@ func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
 	}); err != nil && !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
+	b.dropDraftFiles(r, d)
+	b.editMessage(r, r.T("request.cancelled"), nil)
+	return nil
+}
+
+// dropDraftFiles removes a dropped draft's letter and template, unless a
+// request keeps the same file.
+func (b *Bot) dropDraftFiles(r *Request, d requestDraft) {
 	docs := []db.Letter{d.Letter}
 	if d.Template != nil {
 		docs = append(docs, *d.Template)
@@ -419,8 +436,6 @@ func (b *Bot) cancelRequest(r *Request, d requestDraft) error {
 			os.Remove(filepath.Join(b.cfg.DataDir, filepath.FromSlash(doc.StoredPath)))
 		}
 	}
-	b.editMessage(r, r.T("request.cancelled"), nil)
-	return nil
 }
 
 // sendRequest makes the request (CreateRequest) from the draft, once.

@@ -139,6 +139,11 @@ func TestRequestBadInput(t *testing.T) {
 	o.srv.InjectDocument(o.dm, o.office, telegramtest.Upload{Name: "anh.png", Data: []byte("\x89PNG\r\n\x1a\n...."), Caption: "/request"})
 	o.waitText(o.office.ID, "không phải văn bản dạng PDF hoặc Word")
 
+	// /request in reply to the letter takes it.
+	forwarded := o.srv.InjectDocument(o.dm, o.office, telegramtest.Upload{Name: "cv-chuyen-tiep.pdf", Data: letterPDF})
+	o.srv.InjectText(o.dm, o.office, "/request", telegramtest.ReplyTo(forwarded.Message.ID))
+	o.waitText(o.office.ID, "Đã nhận công văn «cv-chuyen-tiep.pdf»")
+
 	// /request alone asks for the letter; the letter comes next.
 	o.srv.InjectText(o.dm, o.office, "/request")
 	o.waitText(o.office.ID, "hãy gửi tệp công văn")
