@@ -43,3 +43,31 @@ func TestDirectorApprovesExtensionsWhenThePlanSaysSo(t *testing.T) {
 		t.Errorf("deadline %v, want %v", it.DeadlineAt, proposed)
 	}
 }
+
+func TestDirectorApprovesDeadlineMoves(t *testing.T) {
+	f := newSubFixture(t)
+	director := f.srv.NewUser(3001, "Phạm Văn Giám", "giamdoc", "vi")
+	f.join(director, "", db.RoleDirector)
+	if err := f.store.Tx(context.Background(), func(tx *db.Tx) error { return tx.SetSetting(db.SettingApproval, "@giamdoc") }); err != nil {
+		t.Fatal(err)
+	}
+	code := f.item.Obligation.Code
+	moved := formatDate(f.item.DeadlineAt.AddDate(0, 0, 7), hcmc)
+	staffDM := telegramtest.PrivateChat(f.staff)
+	f.srv.InjectText(staffDM, f.staff, "/deadline "+code+" "+moved)
+	f.waitText(f.staff.ID, "đã được chuyển Phạm Văn Giám duyệt")
+	ask := f.waitText(director.ID, "Trần Thị Bình đề nghị dời hạn "+code)
+	if it, _ := f.store.Read(context.Background()).Item(f.item.ID); !it.DeadlineAt.Equal(f.item.DeadlineAt) {
+		t.Fatalf("the deadline moved before approval: %v", it.DeadlineAt)
+	}
+	f.press(f.staff, ask, "Đồng ý")
+	f.waitToast("Lãnh đạo Sở được giao duyệt")
+	f.press(director, ask, "Đồng ý")
+	f.waitText(f.office.ID, "✅ Phạm Văn Giám đã duyệt dời hạn ("+code+" "+moved+") do Trần Thị Bình đề nghị.")
+	f.waitText(f.head.ID, moved)
+	if it, _ := f.store.Read(context.Background()).Item(f.item.ID); formatDate(it.DeadlineAt, hcmc) != moved {
+		t.Errorf("deadline %v, want %s", it.DeadlineAt, moved)
+	}
+	f.press(director, ask, "Không đồng ý")
+	f.waitToast("đã xử lý")
+}

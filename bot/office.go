@@ -13,6 +13,7 @@ func (b *Bot) registerOffice() {
 	b.addCommand(&command{name: "scorecard", roles: viewers, inGroup: true, handle: b.cmdScorecard})
 	b.addGuardedCallback("rq", staff, b.onRequestButton)
 	b.addInput(inputRequest, b.onRequestText)
+	b.registerApproval()
 
 	next := b.onFiles
 	b.onFiles = func(r *Request) error {

@@ -401,4 +401,8 @@ var textsEN = map[string]string{
 	"approval.head_wait":         "Your request to extend %s to %s went to the department's leadership for approval; the bot will tell you the decision.",
 	"approval.only_approver":     "Under the plan, extensions are approved by the designated leader.",
 	"request.too_big":            "«%s» is larger than %s, which the bot cannot receive through Telegram; nothing was stored. Send a smaller copy (e.g. a compressed PDF).",
+	"approval.move_ask":          "📅 %s asks to move the deadline of %s — %s (%s) from %s to %s for every unit. Under the plan this needs the leadership's approval.",
+	"approval.move_wait":         "⏳ Moving %s to %s went to %s for approval; the Department Office will be told the decision.",
+	"approval.move_approved":     "✅ %s approved moving the deadline (%s) asked by %s.",
+	"approval.move_refused":      "❌ %s did not approve moving the deadline (%s) asked by %s; it stays as it was.",
 }

@@ -411,4 +411,8 @@ var textsVI = map[string]string{
 	"approval.head_wait":         "Đã chuyển đề nghị gia hạn %s đến %s để Lãnh đạo Sở duyệt; bot sẽ báo kết quả cho đồng chí.",
 	"approval.only_approver":     "Theo kế hoạch, việc gia hạn do Lãnh đạo Sở được giao duyệt.",
 	"request.too_big":            "Tệp «%s» lớn hơn %s, bot không nhận được qua Telegram; chưa có gì được lưu. Hãy gửi bản nhẹ hơn (ví dụ PDF nén).",
+	"approval.move_ask":          "📅 %s đề nghị dời hạn %s — %s (%s) từ %s sang %s cho mọi đơn vị. Theo kế hoạch, việc này cần Lãnh đạo Sở duyệt.",
+	"approval.move_wait":         "⏳ Việc dời hạn %s sang %s đã được chuyển %s duyệt; Văn phòng Sở sẽ được báo kết quả.",
+	"approval.move_approved":     "✅ %s đã duyệt dời hạn (%s) do %s đề nghị.",
+	"approval.move_refused":      "❌ %s không duyệt dời hạn (%s) do %s đề nghị; hạn giữ nguyên.",
 }
