@@ -64,7 +64,8 @@ func TestOfficeSeasonOfAnAdHocRequest(t *testing.T) {
 	o.srv.InjectDocument(tcbc, o.head, telegramtest.Upload{Name: "TCD-TCBC.xlsx", Data: citizenWorkbook(t, map[string]any{"so_luot_tiep": "mười hai", "so_don_thu": 3})},
 		telegramtest.ReplyTo(requestMsg[o.head.ID].MessageID))
 	o.waitText(o.head.ID, "Ô «Số lượt tiếp công dân» (C4) phải là số, nhưng đang ghi «mười hai»")
-	o.srv.InjectDocument(tcbc, o.head, telegramtest.Upload{Name: "TCD-TCBC.xlsx", Data: citizenWorkbook(t, map[string]any{"so_luot_tiep": 12, "so_don_thu": 3})},
+	o.srv.InjectDocument(tcbc, o.head, telegramtest.Upload{Name: "TCD-TCBC.xlsx", Data: citizenWorkbook(t, map[string]any{"so_luot_tiep": 12, "so_don_thu": 3}),
+		Caption: "Số 7/BC-TCBC ngày 02/6/2026"},
 		telegramtest.ReplyTo(requestMsg[o.head.ID].MessageID))
 	read := o.waitText(o.head.ID, "Số liệu bot đọc được")
 	if !strings.Contains(read.Text, "Số lượt tiếp công dân (C4): 12") {
@@ -93,7 +94,7 @@ func TestOfficeSeasonOfAnAdHocRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"- UBND tỉnh", "Bảng tổng hợp số liệu theo biểu mẫu BM-TCD"} {
+	for _, want := range []string{"- UBND tỉnh", "Bảng tổng hợp số liệu theo biểu mẫu BM-TCD", "Báo cáo số 7/BC-TCBC ngày 02/06/2026, nhận ngày 03/06/2026, số tiếp nhận"} {
 		if !strings.Contains(doc.Text, want) {
 			t.Errorf("draft lacks %q", want)
 		}

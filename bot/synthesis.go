@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -100,6 +101,7 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 			reported++
 			u.Reported, u.DocNumber, u.ReceivedAt, u.Receipt = true, s.DocNumber, s.ReceivedAt, s.Receipt()
 			u.DaysLate, u.Accepted = s.DaysLate, s.Status == db.SubAccepted
+			u.DocDate = docDate(s.Caption, loc)
 		}
 		d.Units = append(d.Units, u)
 	}
@@ -132,6 +134,23 @@ func viewPack(rd *db.Reader, loc *time.Location, now time.Time, dataDir string, 
 		pack.Draft.Annexes = append(pack.Draft.Annexes, "Bảng tổng hợp số liệu theo biểu mẫu "+tpl.Form+" (trang «"+figures.SynthesisSheet+"» của tệp Excel)")
 	}
 	return pack, nil
+}
+
+// docDateRe finds a report's own date in its caption: "Số 45/BC-TCBC ngày
+// 02/6/2026".
+var docDateRe = regexp.MustCompile(`(?i)ngày\s+(\d{1,2}/\d{1,2}/\d{4})`)
+
+// docDate is the date a caption gives the report, or the zero time.
+func docDate(caption string, loc *time.Location) time.Time {
+	m := docDateRe.FindStringSubmatch(caption)
+	if m == nil {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2/1/2006", m[1], loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // acceptedFiles lists, unit by unit, the files of each unit's latest

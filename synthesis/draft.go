@@ -67,6 +67,7 @@ type Unit struct {
 	Code, Name string
 	Reported   bool
 	DocNumber  string    // the report's số and ký hiệu, "45/BC-TCBC"; "" when not given
+	DocDate    time.Time // the report's own date, when its sender gave it
 	ReceivedAt time.Time // when the Office received it
 	Receipt    string    // the receipt code, "1/2026"
 	DaysLate   int       // 0: on time
@@ -297,9 +298,12 @@ func day(t time.Time, loc *time.Location) string { return t.In(loc).Format("02/0
 func unitLine(u Unit, loc *time.Location) string {
 	var b strings.Builder
 	b.WriteString("- " + u.Name + ": ")
-	if u.DocNumber != "" {
+	switch {
+	case u.DocNumber != "" && !u.DocDate.IsZero():
+		b.WriteString("Báo cáo số " + u.DocNumber + " ngày " + day(u.DocDate, loc) + ", ")
+	case u.DocNumber != "":
 		b.WriteString("Báo cáo số " + u.DocNumber + ", ")
-	} else {
+	default:
 		b.WriteString("báo cáo (không ghi số, ký hiệu), ")
 	}
 	fmt.Fprintf(&b, "nhận ngày %s, số tiếp nhận %s", day(u.ReceivedAt, loc), u.Receipt)

@@ -26,7 +26,7 @@ func sampleDraft() Draft {
 		Basis:    "Kế hoạch số 38/KH-SNV ngày 04/3/2021 của Sở Nội vụ",
 		Deadline: at(2026, 6, 10, 17),
 		Units: []Unit{
-			{Code: "TCBC", Name: "Phòng Tổ chức, biên chế", Reported: true, DocNumber: "45/BC-TCBC", ReceivedAt: at(2026, 6, 3, 9), Receipt: "1/2026", Accepted: true},
+			{Code: "TCBC", Name: "Phòng Tổ chức, biên chế", Reported: true, DocNumber: "45/BC-TCBC", DocDate: at(2026, 6, 2, 0), ReceivedAt: at(2026, 6, 3, 9), Receipt: "1/2026", Accepted: true},
 			{Code: "CCVC", Name: "Phòng Công chức, viên chức", Reported: true, ReceivedAt: at(2026, 6, 12, 8), Receipt: "2/2026", DaysLate: 2},
 			{Code: "TTRA", Name: "Thanh tra Sở"},
 		},
@@ -98,7 +98,7 @@ func TestDraftParts(t *testing.T) {
 		"BÁO CÁO", "Kết quả thực hiện Quy chế dân chủ ở cơ sở 6 tháng đầu năm 2026",
 		"Thực hiện Kế hoạch số 38/KH-SNV ngày 04/3/2021 của Sở Nội vụ, Sở Nội vụ báo cáo",
 		"đã tiếp nhận báo cáo của 2/3 phòng, đơn vị (hạn nộp ngày 10/06/2026)",
-		"- Phòng Tổ chức, biên chế: Báo cáo số 45/BC-TCBC, nhận ngày 03/06/2026, số tiếp nhận 1/2026.",
+		"- Phòng Tổ chức, biên chế: Báo cáo số 45/BC-TCBC ngày 02/06/2026, nhận ngày 03/06/2026, số tiếp nhận 1/2026.",
 		"- Phòng Công chức, viên chức: báo cáo (không ghi số, ký hiệu), nhận ngày 12/06/2026, số tiếp nhận 2/2026, trễ hạn 2 ngày (đang xem xét).",
 		"3. Đơn vị chưa báo cáo: 1 đơn vị.", "- Thanh tra Sở.",
 		"1. Sổ tiếp nhận báo cáo (tệp Excel kèm theo).",
