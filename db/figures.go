@@ -1,5 +1,7 @@
 package db
 
+import "path"
+
 // Template is the workbook template an obligation carries.
 type Template struct {
 	ObligationID  int64
@@ -20,6 +22,20 @@ func (tx *Tx) SetTemplate(t Template) error {
 	_, err := tx.exec(`INSERT INTO templates (obligation_id, file_name, stored_path, form, version) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (obligation_id) DO UPDATE SET file_name = excluded.file_name, stored_path = excluded.stored_path, form = excluded.form, version = excluded.version`,
 		t.ObligationID, t.FileName, t.StoredPath, t.Form, t.Version)
+	return err
+}
+
+// KeepTemplate attaches, by the obligation's code, the template file a plan
+// names (a path under the data folder; its form and version are read from
+// the file when used); an empty path removes the obligation's template.
+func (tx *Tx) KeepTemplate(code, storedPath string) error {
+	if storedPath == "" {
+		_, err := tx.exec(`DELETE FROM templates WHERE obligation_id = (SELECT id FROM obligations WHERE code = ?)`, code)
+		return err
+	}
+	_, err := tx.exec(`INSERT INTO templates (obligation_id, file_name, stored_path, form, version) SELECT id, ?, ?, '', '' FROM obligations WHERE code = ?
+		ON CONFLICT (obligation_id) DO UPDATE SET stored_path = excluded.stored_path, file_name = excluded.file_name`,
+		path.Base(storedPath), storedPath, code)
 	return err
 }
 

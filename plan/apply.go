@@ -48,6 +48,9 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 		if err := tx.SetUpward(o.Code, o.ReportTo, o.ReportAfter); err != nil {
 			return nil, err
 		}
+		if err := tx.KeepTemplate(o.Code, o.Template); err != nil {
+			return nil, err
+		}
 	}
 	changes = append(changes, more...)
 	pol := p.Policy()

@@ -58,6 +58,9 @@ func FromStore(r *db.Reader) (*Plan, error) {
 		if l, err := r.RequestLetter(o.ID); err == nil {
 			po.Letter = l.StoredPath
 		}
+		if t, err := r.Template(o.ID); err == nil {
+			po.Template = t.StoredPath
+		}
 		if up, err := r.Upward(o.ID); err == nil {
 			po.ReportTo, po.ReportAfter = up.Recipients, up.WorkingDaysAfter
 		}

@@ -91,6 +91,9 @@ func (p *Plan) obligationNode(o Obligation, all []string) *yaml.Node {
 	if o.Letter != "" {
 		opt("letter", str(o.Letter))
 	}
+	if o.Template != "" {
+		opt("template", str(o.Template))
+	}
 	if o.ReportTo != "" {
 		opt("report_to", str(o.ReportTo))
 		if o.ReportAfter != defaultReportAfter {

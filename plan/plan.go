@@ -121,8 +121,11 @@ type Obligation struct {
 	// ReportAfter working days after the units' deadline.
 	ReportTo    string
 	ReportAfter int
-	Rule        reminders.Rule
-	Cover       reminders.Cover
+	// Template is a workbook template (biểu mẫu) the units fill in, a path
+	// under the data folder ("templates/…xlsx").
+	Template string
+	Rule     reminders.Rule
+	Cover    reminders.Cover
 	// DueHour and DueMinute are resolved: the rule's own time, else the
 	// obligation's due_time, else the plan's.
 	DueHour, DueMinute int
@@ -158,7 +161,7 @@ var (
 	calendarFields   = []string{"days_off", "working_days"}
 	dayFields        = []string{"date", "name", "name_en"}
 	unitFields       = []string{"code", "name", "name_en"}
-	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "report_to", "report_after", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
+	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "template", "report_to", "report_after", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
 )
 
 // Parse reads and validates a plan file. On failure it returns nil and a
@@ -406,9 +409,8 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		o.Title = d.requiredText(m, item, path, "title")
 		o.TitleEN = d.text(m["title_en"], path+".title_en")
 		o.Basis = d.text(m["basis"], path+".basis")
-		if o.Letter = d.text(m["letter"], path+".letter"); o.Letter != "" && (!strings.HasPrefix(o.Letter, "letters/") || strings.Contains(o.Letter, "..")) {
-			d.ps.add(m["letter"].Line, path+".letter", "%s phải là một tệp trong thư mục letters/ của dữ liệu", "%s must be a file in the data folder's letters/", path+".letter")
-		}
+		o.Letter = d.dataFile(m["letter"], path+".letter", "letters/")
+		o.Template = d.dataFile(m["template"], path+".template", "templates/")
 
 		o.ReportTo = d.text(m["report_to"], path+".report_to")
 		o.ReportAfter = d.count(m["report_after"], path+".report_after", defaultReportAfter)
@@ -466,6 +468,17 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		out = append(out, o)
 	}
 	return out
+}
+
+// dataFile reads a path to a file under a folder of the data folder
+// ("letters/…", "templates/…"), refusing anything that leaves it.
+func (d *decoder) dataFile(n *yaml.Node, path, folder string) string {
+	s := d.text(n, path)
+	if s != "" && (!strings.HasPrefix(s, folder) || strings.Contains(s, "..")) {
+		d.ps.add(n.Line, path, "%s phải là một tệp trong thư mục %s của dữ liệu", "%s must be a file in the data folder's %s", path, folder)
+		return ""
+	}
+	return s
 }
 
 // defaultReportAfter is how many working days the Office has, after the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,12 +10,19 @@ import (
 	"time"
 
 	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/figures"
 )
 
 func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
 	dir, run := cli(t)
 	letter := filepath.Join(t.TempDir(), "CV 123-UBND.pdf")
 	os.WriteFile(letter, []byte("%PDF-1.4 letter"), 0o600)
+	tpl := filepath.Join(t.TempDir(), "Bieu mau.xlsx")
+	var buf bytes.Buffer
+	if err := figures.Build(&buf, "BM-TCD", "v1", figures.CitizenReception, nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(tpl, buf.Bytes(), 0o600)
 	due := time.Now().AddDate(0, 0, 10).Format("02/01/2006")
 	for _, c := range []struct {
 		args []string
@@ -31,7 +39,7 @@ func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
 		}
 	}
 	out, e, code := run("request", "--title", "Báo cáo nhanh tình hình biên chế", "--deadline", "trước ngày "+due, "--units", "TCBC,VP", "--letter", letter,
-		"--report-to", "UBND tỉnh", "--basis", "Công văn số 9/UBND-NC của UBND tỉnh")
+		"--report-to", "UBND tỉnh", "--basis", "Công văn số 9/UBND-NC của UBND tỉnh", "--template", tpl)
 	if code != 0 || !strings.HasPrefix(out, "DX1 — Báo cáo nhanh tình hình biên chế") {
 		t.Fatalf("request: %d %q %q", code, out, e)
 	}
@@ -43,7 +51,7 @@ func TestRequestFromTheCommandLineAndInThePlanExport(t *testing.T) {
 		t.Fatalf("plan export: %d %s", code, e)
 	}
 	data, _ := os.ReadFile(planFile)
-	if !strings.Contains(string(data), "code: DX1") || !strings.Contains(string(data), "letter: letters/") || !strings.Contains(string(data), "report_to: UBND tỉnh") ||
+	if !strings.Contains(string(data), "code: DX1") || !strings.Contains(string(data), "letter: letters/") || !strings.Contains(string(data), "template: templates/") || !strings.Contains(string(data), "report_to: UBND tỉnh") ||
 		!strings.Contains(string(data), "report_after: 2") || !strings.Contains(string(data), "basis: Công văn số 9/UBND-NC của UBND tỉnh") {
 		t.Errorf("plan export:\n%s", data)
 	}
