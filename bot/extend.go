@@ -98,6 +98,9 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
 			return err
 		}
+		if sent, err := b.askApprover(r, tx, it, ext); sent || err != nil {
+			return err
+		}
 		if officeErr != nil {
 			r.Reply(r.T("paper.no_office"))
 			return nil
@@ -139,7 +142,7 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		}
 		shown := formatDate(d.Deadline, b.loc)
 		r.Toast(r.T("review.accepted_toast"))
-		r.Reply(tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
+		b.replyAndTellOffice(r, tx.Reader(), tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
 			reminders.PeriodName(it.Period.Key, officeLang), shown))
 		head, err := tx.Reader().Member(d.Extension.RequestedBy)
 		if err != nil {
