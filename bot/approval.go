@@ -29,14 +29,9 @@ func (b *Bot) askApprover(r *Request, tx *db.Tx, it db.Item, ext db.Extension) (
 		return false, nil
 	}
 	for _, m := range approvers {
-		lang := pickLang(m.Lang, "")
-		r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID,
-			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-				formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, r.Member.Name),
-			Markup: Keyboard([]Button{
-				Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
-				Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
-			})})
+		msg := b.extensionAsk(pickLang(m.Lang, ""), it, ext, r.Member.Name)
+		msg.ChatID, msg.MemberID = m.TelegramID, m.ID
+		r.Send(msg)
 	}
 	if office, err := rd.Chat(db.ChatOffice); err == nil {
 		lang := b.chatLang(rd)

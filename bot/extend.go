@@ -105,13 +105,9 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 			r.Reply(r.T("paper.no_office"))
 			return nil
 		}
-		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-				formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, r.Member.Name),
-			Markup: Keyboard([]Button{
-				Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
-				Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
-			})})
+		msg := b.extensionAsk(lang, it, ext, r.Member.Name)
+		msg.ChatID, msg.ThreadID = office.ChatID, office.ThreadID
+		r.Send(msg)
 		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(ext.ProposedAt, b.loc)))
 		return nil
 	})
@@ -163,4 +159,17 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		b.closeButtons(r, officeLang, tr(officeLang, key))
 	}
 	return err
+}
+
+// extensionAsk is a request put before whoever decides it (the Office, or
+// the plan's approver), in lang, with the Approve and Refuse buttons; the
+// caller addresses it.
+func (b *Bot) extensionAsk(lang string, it db.Item, ext db.Extension, requester string) db.OutMessage {
+	return db.OutMessage{
+		Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
+			formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, requester),
+		Markup: Keyboard([]Button{
+			Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
+			Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
+		})}
 }
