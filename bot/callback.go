@@ -32,6 +32,9 @@ const (
 	VerbRemove       Verb = "rm"     // confirm or cancel removing a member
 	VerbBind         Verb = "bind"   // confirm or cancel moving the Office or the group to this chat
 	VerbPage         Verb = "pg"     // show another page of a long keyboard
+	VerbRequest      Verb = "rq"     // the Office's ad-hoc request draft: pick units, page, preview, send, cancel
+	VerbMoveYes      Verb = "mvy"    // the approver lets a deadline move (ID: the waiting move) go ahead
+	VerbMoveNo       Verb = "mvn"    // the approver refuses a deadline move
 )
 
 // Callback is a button's data decoded: what it does, the thing it acts on,
@@ -80,6 +83,11 @@ var layouts = map[Verb]layout{
 	VerbRemove:       {steps: []string{"yes", "no"}, ids: 1},
 	VerbBind:         {steps: []string{"office", "group", "no"}, ids: 1},
 	VerbPage:         {ids: 2, zero: true}, // the keyboard, then the page from 0
+	// toggle a unit (ID) on a page (Ref), page to Ref, all, none, preview,
+	// back, cancel, send; unused ids are 0.
+	VerbRequest: {steps: []string{"t", "p", "a", "n", "v", "b", "x", "ok"}, ids: 2, zero: true},
+	VerbMoveYes: {ids: 1},
+	VerbMoveNo:  {ids: 1},
 }
 
 // maxCallbackData is Telegram's limit on a button's callback_data, in bytes.

@@ -193,25 +193,17 @@ func (b *Bot) cmdArchive(r *Request) error {
 	var unitsDone []int // after the i-th file, how many units are in
 	units := 0
 	for _, v := range views {
-		accepted, err := rd.LatestAccepted(v.Period.ID)
+		// Several obligations share the period: one folder each.
+		groups, err := acceptedFiles(rd, v, b.cfg.DataDir, len(views) > 1)
 		if err != nil {
 			return err
 		}
-		for _, it := range v.Items {
-			s, ok := accepted[it.ID]
-			if !ok || len(s.Files) == 0 {
-				continue
-			}
+		for _, g := range groups {
 			units++
-			for _, f := range s.Files {
+			for range g {
 				unitsDone = append(unitsDone, units)
-				name := export.ArchiveName(it.Unit.Code, it.Unit.Name, f.FileName)
-				if len(views) > 1 {
-					// Several obligations share the period: one folder each.
-					name = export.SafeName(v.Obligation.Code) + "/" + name
-				}
-				files = append(files, export.ArchiveFile{Name: name, Path: filepath.Join(b.cfg.DataDir, f.StoredPath)})
 			}
+			files = append(files, g...)
 		}
 	}
 	title := periodsTitle(views, r.Lang)

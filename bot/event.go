@@ -26,6 +26,7 @@ type Event struct {
 	ReplyToBot   bool
 	MediaGroupID string
 	Files        []File // a document, or the largest size of a photo
+	ReplyFile    *File  // the document of the message this one replies to
 
 	CallbackID   string
 	CallbackData string
@@ -124,6 +125,9 @@ func fromMessage(ev *Event, m *models.Message) {
 	if r := m.ReplyToMessage; r != nil {
 		ev.ReplyTo = r.ID
 		ev.ReplyToBot = r.From != nil && r.From.IsBot
+		if d := r.Document; d != nil {
+			ev.ReplyFile = &File{ID: d.FileID, UniqueID: d.FileUniqueID, Name: norm.NFC.String(d.FileName), Mime: d.MimeType, Size: d.FileSize}
+		}
 	}
 	ev.MediaGroupID = m.MediaGroupID
 	if d := m.Document; d != nil {

@@ -98,17 +98,16 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
 			return err
 		}
+		if sent, err := b.askApprover(r, tx, it, ext); sent || err != nil {
+			return err
+		}
 		if officeErr != nil {
 			r.Reply(r.T("paper.no_office"))
 			return nil
 		}
-		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-				formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, r.Member.Name),
-			Markup: Keyboard([]Button{
-				Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
-				Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
-			})})
+		msg := b.extensionAsk(lang, it, ext, r.Member.Name)
+		msg.ChatID, msg.ThreadID = office.ChatID, office.ThreadID
+		r.Send(msg)
 		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(ext.ProposedAt, b.loc)))
 		return nil
 	})
@@ -139,7 +138,7 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		}
 		shown := formatDate(d.Deadline, b.loc)
 		r.Toast(r.T("review.accepted_toast"))
-		r.Reply(tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
+		b.replyAndTellOffice(r, tx.Reader(), tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
 			reminders.PeriodName(it.Period.Key, officeLang), shown))
 		head, err := tx.Reader().Member(d.Extension.RequestedBy)
 		if err != nil {
@@ -160,4 +159,17 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		b.closeButtons(r, officeLang, tr(officeLang, key))
 	}
 	return err
+}
+
+// extensionAsk is a request put before whoever decides it (the Office, or
+// the plan's approver), in lang, with the Approve and Refuse buttons; the
+// caller addresses it.
+func (b *Bot) extensionAsk(lang string, it db.Item, ext db.Extension, requester string) db.OutMessage {
+	return db.OutMessage{
+		Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
+			formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, requester),
+		Markup: Keyboard([]Button{
+			Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
+			Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
+		})}
 }

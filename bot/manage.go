@@ -96,6 +96,9 @@ func (b *Bot) cmdDeadline(r *Request) error {
 	if err != nil {
 		return err
 	}
+	if asked, err := b.askMoveApproval(r, o, p, deadline); asked || err != nil {
+		return err // the plan has the Director approve it (approval.go)
+	}
 	old := p.DeadlineAt
 	reason := tr("vi", "manage.deadline_reason", r.Member.Name)
 	err = r.Tx(func(tx *db.Tx) error {

@@ -79,7 +79,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 	sent, err := b.sendDue(ctx, pl, now)
 	if err == nil && st.daily != today && !now.Before(pl.WorkingTime(now)) {
 		var n int
-		if n, err = b.sendDigests(ctx, pl, now); err == nil {
+		if n, err = b.dailyNotices(ctx, pl, now); err == nil {
 			st.daily = today
 		}
 		sent += n

@@ -65,6 +65,11 @@ func (b *Bot) surface() *routeTable {
 			{name: "plan", roles: staff, chats: inPrivate, handle: b.cmdPlan},
 			{name: "obligation", roles: staff, chats: inPrivate, handle: b.cmdObligation},
 			{name: "calendar", roles: everyone, chats: inPrivate, handle: b.cmdCalendar},
+			// The Office's own job (office.go).
+			{name: "request", roles: staff, chats: inPrivate, handle: b.cmdRequest},
+			{name: "synthesis", roles: staff, chats: consoleChats, handle: b.cmdSynthesis},
+			{name: "sent", roles: staff, chats: consoleChats, handle: b.cmdSent},
+			{name: "scorecard", roles: viewers, chats: consoleChats, handle: b.cmdScorecard},
 		},
 		[]buttonRoute{
 			// A unit's buttons: the handlers check the unit and the chat.
@@ -77,8 +82,13 @@ func (b *Bot) surface() *routeTable {
 			{verb: VerbAccept, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(b.cbAccept)},
 			{verb: VerbReturn, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(b.cbReturn)},
 			{verb: VerbPaperConfirm, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(b.cbPaperConfirm)},
-			{verb: VerbExtendYes, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(extensionDecision(b, true))},
-			{verb: VerbExtendNo, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(extensionDecision(b, false))},
+			// Extensions and deadline moves are decided by the Office, or by
+			// the approver the plan names (a Director or a deputy, of any
+			// role): the core and approval.go check who.
+			{verb: VerbExtendYes, roles: everyone, chats: anywhere, handle: withArgs(extensionDecision(b, true))},
+			{verb: VerbExtendNo, roles: everyone, chats: anywhere, handle: withArgs(extensionDecision(b, false))},
+			{verb: VerbMoveYes, roles: everyone, chats: anywhere, handle: moveDecision(b, true)},
+			{verb: VerbMoveNo, roles: everyone, chats: anywhere, handle: moveDecision(b, false)},
 			// What a decided message keeps instead of its buttons.
 			{verb: VerbDecided, roles: everyone, chats: anywhere, handle: b.cbDecided},
 			// Paging a long keyboard; the buttons on each page keep their own checks.
@@ -90,6 +100,7 @@ func (b *Bot) surface() *routeTable {
 			{verb: VerbPlan, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onPlanButton},
 			{verb: VerbBind, roles: admins, chats: inAnyGroup, refusal: "bind.not_admin", handle: b.onBindButton},
 			{verb: VerbRemove, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onRemoveButton},
+			{verb: VerbRequest, roles: staff, chats: inPrivate, refusal: "console.not_allowed", handle: b.onRequestButton},
 		},
 		// Typed answers to a question the bot asked, in the private chat
 		// where it asked; the role is checked again when the answer comes.
@@ -100,10 +111,14 @@ func (b *Bot) surface() *routeTable {
 			{kind: inputReturnReason, roles: staff, handle: b.inputReturn},
 			{kind: inputAnnounce, roles: staff, handle: b.onAnnounceText},
 			{kind: inputReceivedScan, roles: staff, handle: b.onReceivedScanText},
+			{kind: inputRequest, roles: staff, handle: b.onRequestText},
 		},
-		// Files, asked in order whether they are theirs: a plan file from
-		// the Office is a plan, not a report.
+		// Files, asked in order whether they are theirs: the Office's
+		// captions "/request" and "/sent" and a letter awaited by /request
+		// come first; a plan file from the Office is a plan, not a report.
 		[]fileFunc{
+			b.maybeOfficeCaption,
+			b.maybeRequestLetter,
 			b.maybePlanFile,
 			b.maybeReceivedScan,
 			always(b.onMemberFiles),

@@ -154,6 +154,11 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 			}
 		}
 		sb.WriteString("\n" + countsLine(r.Lang, counts))
+		up, err := b.upwardStatus(r, v, now)
+		if err != nil {
+			return "", nil, err
+		}
+		sb.WriteString(up)
 		if len(lines) > 0 {
 			sb.WriteString("\n" + strings.Join(lines, "\n"))
 		}

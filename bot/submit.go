@@ -214,6 +214,10 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming, chosen bool) error {
 		}
 		return err
 	}
+	figs, ok, err := b.readFigures(r, it, got)
+	if !ok || err != nil {
+		return err
+	}
 	wasAccepted := it.Status == db.StatusAccepted
 	if !wasAccepted {
 		subs, err := rd.Submissions(it.ID)
@@ -248,6 +252,9 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming, chosen bool) error {
 		}
 		sub, err := reporting.Record(tx, t, actor(r), it, n, b.loc, no)
 		if err != nil {
+			return err
+		}
+		if err := b.keepFigures(r, tx, sub, figs); err != nil {
 			return err
 		}
 		for _, msg := range in.Messages[1:] {

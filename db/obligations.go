@@ -268,7 +268,7 @@ func (tx *Tx) SyncObligations(obs []Obligation) ([]Change, error) {
 		}
 	}
 	for _, o := range existing {
-		if !seen[o.Code] && o.ClosedAt.IsZero() {
+		if !seen[o.Code] && o.ClosedAt.IsZero() && !tx.isRequest(o.ID) {
 			if _, err := tx.exec(`UPDATE obligations SET closed_at = ?, updated_at = ? WHERE id = ?`, tx.now.Unix(), tx.now.Unix(), o.ID); err != nil {
 				return nil, err
 			}

@@ -65,6 +65,7 @@ func (w *world) play(ctx context.Context) error {
 			return nil
 		}},
 	}
+	script = append(script, w.officeSeason()...) // demo/office.go
 	w.narrate("Thời gian trôi nhanh: mỗi giờ mô phỏng, bot xem việc gì đến hạn (nhắc 7, 3, 1 ngày trước hạn cuối 09/6/2026 — báo cáo gửi trước ngày 10/6; nhắc khi quá hạn; tổng hợp).",
 		"Time runs fast: every simulated hour the bot checks what is due (reminders 7, 3 and 1 days before the last day, 09/06/2026 — the report is due before 10/06; overdue notices; digests).")
 	for t := seasonStart; !t.After(seasonEnd); t = t.Add(time.Hour) {

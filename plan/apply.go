@@ -41,6 +41,17 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range p.Obligations {
+		if err := tx.KeepRequestLetter(o.Code, o.Letter); err != nil {
+			return nil, err
+		}
+		if err := tx.SetUpward(o.Code, o.ReportTo, o.ReportAfter); err != nil {
+			return nil, err
+		}
+		if err := tx.KeepTemplate(o.Code, o.Template); err != nil {
+			return nil, err
+		}
+	}
 	changes = append(changes, more...)
 	pol := p.Policy()
 	old, err := reminders.LoadPolicy(tx.Reader())
@@ -54,6 +65,9 @@ func apply(tx *db.Tx, p *Plan) ([]db.Change, error) {
 		return nil, err
 	}
 	if err := tx.SetSetting("department", p.Department); err != nil {
+		return nil, err
+	}
+	if err := tx.SetSetting(db.SettingApproval, p.Approval); err != nil {
 		return nil, err
 	}
 	return changes, reminders.EnsurePeriods(tx, pol)

@@ -19,8 +19,12 @@ func FromStore(r *db.Reader) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	approval, err := r.Setting(db.SettingApproval)
+	if err != nil {
+		return nil, err
+	}
 	p := &Plan{
-		Department: dept, Timezone: pol.Timezone, Location: pol.Location(), ChatLanguage: pol.ChatLang(),
+		Department: dept, Approval: approval, Timezone: pol.Timezone, Location: pol.Location(), ChatLanguage: pol.ChatLang(),
 		WorkingHour:  ClockTime{Hour: pol.WorkingHour, Minute: pol.WorkingMinute},
 		DueTime:      ClockTime{Hour: 17},
 		Reminders:    append([]reminders.Offset(nil), reminders.DefaultOffsets...),
@@ -50,6 +54,15 @@ func FromStore(r *db.Reader) (*Plan, error) {
 		po, err := fromDBObligation(o)
 		if err != nil {
 			return nil, fmt.Errorf("obligation %s: %w", o.Code, err)
+		}
+		if l, err := r.RequestLetter(o.ID); err == nil {
+			po.Letter = l.StoredPath
+		}
+		if t, err := r.Template(o.ID); err == nil {
+			po.Template = t.StoredPath
+		}
+		if up, err := r.Upward(o.ID); err == nil {
+			po.ReportTo, po.ReportAfter = up.Recipients, up.WorkingDaysAfter
 		}
 		p.Obligations = append(p.Obligations, po)
 	}

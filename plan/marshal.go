@@ -31,6 +31,9 @@ func (p *Plan) Marshal() ([]byte, error) {
 	add("department", header+"\n\n# Tên cơ quan", str(p.Department))
 	add("timezone", "", str(p.Timezone))
 	add("chat_language", "# Ngôn ngữ bot dùng trong nhóm Văn phòng Sở và nhóm thông báo chung: vi hoặc en", str(orDefault(p.ChatLanguage, DefaultChatLanguage)))
+	if p.Approval != "" {
+		add("approval", "# Người duyệt gia hạn: director (Giám đốc Sở) hoặc @tên_người_dùng của Phó Giám đốc được giao", str(p.Approval))
+	}
 	add("working_hour", "# Giờ gửi nhắc nhở theo ngày", quoted(p.WorkingHour.String()))
 	add("due_time", "# Giờ hạn mặc định", quoted(p.DueTime.String()))
 	add("reminders", "# Mốc nhắc mặc định trước hạn", offsetList(p.Reminders))
@@ -84,6 +87,18 @@ func (p *Plan) obligationNode(o Obligation, all []string) *yaml.Node {
 	}
 	if o.Basis != "" {
 		opt("basis", str(o.Basis))
+	}
+	if o.Letter != "" {
+		opt("letter", str(o.Letter))
+	}
+	if o.Template != "" {
+		opt("template", str(o.Template))
+	}
+	if o.ReportTo != "" {
+		opt("report_to", str(o.ReportTo))
+		if o.ReportAfter != defaultReportAfter {
+			opt("report_after", integer(o.ReportAfter))
+		}
 	}
 	opt("recurrence", str(o.Rule.String()))
 	if o.Cover != reminders.DefaultCover(o.Rule.Kind) {

@@ -85,6 +85,9 @@ type Plan struct {
 	// and the announcement group: "vi" (default) or "en". People always
 	// hear the bot in their own language.
 	ChatLanguage string
+	// Approval names who approves extensions when it is not the Office:
+	// "director" (every Director) or a member's "@username" (a deputy).
+	Approval string
 	// DaysOff and WorkingDays are the year's announced changes to the
 	// working calendar (extra days off, make-up working Saturdays).
 	DaysOff, WorkingDays []CalendarDay
@@ -110,8 +113,19 @@ type Obligation struct {
 	TitleEN string
 	// Basis is the legal basis, e.g. the plan number and date.
 	Basis string
-	Rule  reminders.Rule
-	Cover reminders.Cover
+	// Letter is the official letter of an ad-hoc request, a path under the
+	// data folder ("letters/…pdf"); empty for planned obligations.
+	Letter string
+	// ReportTo names, "; " between them, who receives the department's own
+	// report built from this one (UBND tỉnh; Ban Dân vận Tỉnh ủy), due
+	// ReportAfter working days after the units' deadline.
+	ReportTo    string
+	ReportAfter int
+	// Template is a workbook template (biểu mẫu) the units fill in, a path
+	// under the data folder ("templates/…xlsx").
+	Template string
+	Rule     reminders.Rule
+	Cover    reminders.Cover
 	// DueHour and DueMinute are resolved: the rule's own time, else the
 	// obligation's due_time, else the plan's.
 	DueHour, DueMinute int
@@ -141,13 +155,13 @@ type CalendarDay struct {
 // Known field names at each level, in the order Marshal writes them; the
 // order also makes spelling suggestions deterministic.
 var (
-	topFields        = []string{"department", "timezone", "chat_language", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
+	topFields        = []string{"department", "timezone", "chat_language", "approval", "working_hour", "due_time", "reminders", "overdue", "announcements", "calendar", "units", "obligations"}
 	overdueFields    = []string{"repeat_every", "escalate_after"}
 	announceFields   = []string{"weekly_digest", "summary", "name_late_units"}
 	calendarFields   = []string{"days_off", "working_days"}
 	dayFields        = []string{"date", "name", "name_en"}
 	unitFields       = []string{"code", "name", "name_en"}
-	obligationFields = []string{"code", "title", "title_en", "basis", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
+	obligationFields = []string{"code", "title", "title_en", "basis", "letter", "template", "report_to", "report_after", "recurrence", "covers", "due_time", "units", "reminders", "fixed_deadline", "announce", "summary", "name_late_units"}
 )
 
 // Parse reads and validates a plan file. On failure it returns nil and a
@@ -276,6 +290,11 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 	if n := top["chat_language"]; n != nil {
 		p.ChatLanguage = d.language(n, "chat_language", p.ChatLanguage)
 	}
+	if n := top["approval"]; n != nil {
+		if p.Approval = d.text(n, "approval"); p.Approval != "" && p.Approval != "director" && !strings.HasPrefix(p.Approval, "@") {
+			d.ps.add(n.Line, "approval", "approval phải là director hoặc @tên_người_dùng của người duyệt", "approval must be director or the approver's @username")
+		}
+	}
 	if n := top["working_hour"]; n != nil {
 		p.WorkingHour = d.clock(n, "working_hour", p.WorkingHour)
 	}
@@ -390,6 +409,11 @@ func (d *decoder) obligations(n, root *yaml.Node, p *Plan) []Obligation {
 		o.Title = d.requiredText(m, item, path, "title")
 		o.TitleEN = d.text(m["title_en"], path+".title_en")
 		o.Basis = d.text(m["basis"], path+".basis")
+		o.Letter = d.dataFile(m["letter"], path+".letter", "letters/")
+		o.Template = d.dataFile(m["template"], path+".template", "templates/")
+
+		o.ReportTo = d.text(m["report_to"], path+".report_to")
+		o.ReportAfter = d.count(m["report_after"], path+".report_after", defaultReportAfter)
 
 		ruleOK := false
 		if s := d.requiredText(m, item, path, "recurrence"); s != "" {
@@ -462,6 +486,21 @@ func defaultDue(r reminders.Rule, planDue ClockTime) ClockTime {
 	}
 	return planDue
 }
+
+// dataFile reads a path to a file under a folder of the data folder
+// ("letters/…", "templates/…"), refusing anything that leaves it.
+func (d *decoder) dataFile(n *yaml.Node, path, folder string) string {
+	s := d.text(n, path)
+	if s != "" && (!strings.HasPrefix(s, folder) || strings.Contains(s, "..")) {
+		d.ps.add(n.Line, path, "%s phải là một tệp trong thư mục %s của dữ liệu", "%s must be a file in the data folder's %s", path, folder)
+		return ""
+	}
+	return s
+}
+
+// defaultReportAfter is how many working days the Office has, after the
+// units' deadline, to send the department's report upward.
+const defaultReportAfter = 5
 
 // obligationUnits resolves "units: all" or a list of codes.
 func (d *decoder) obligationUnits(n, item *yaml.Node, path string, all []string, known map[string]bool) []string {

@@ -96,7 +96,14 @@ func DecideExtension(tx *db.Tx, a Actor, extensionID int64, approve bool) (Exten
 		return ExtensionDecision{}, err
 	}
 	d := ExtensionDecision{Extension: ext, Item: it, Deadline: it.DeadlineAt}
+	a, named, err := withApproval(r, a)
+	if err != nil {
+		return d, err
+	}
 	if !a.may(t.Who, it.UnitID) {
+		if named {
+			return d, refuse(CodeNotAllowed, "approval.only_approver")
+		}
 		return d, refuse(CodeNotAllowed, t.NotAllowed)
 	}
 	if ext.Status != db.ExtPending {

@@ -83,7 +83,9 @@ func Workbook(r *db.Reader, loc *time.Location, now time.Time, views []View, lan
 			rep.Entries = append(rep.Entries, e)
 		}
 	}
-	return rep, nil
+	up, err := upwardEntries(r, views, lang)
+	rep.Entries = append(rep.Entries, up...)
+	return rep, err
 }
 
 // SelectWorkbook is Workbook of what a selection names;

@@ -73,6 +73,9 @@ const (
 	UnitPeople Who = iota + 1
 	// Office: an Office clerk or an admin.
 	Office
+	// Approver: whom the plan names to decide (approval: director, or a
+	// deputy's @username), else the Office (approval.go).
+	Approver
 )
 
 // Actor is the person acting, as the face knows them.
@@ -81,6 +84,9 @@ type Actor struct {
 	TelegramID int64
 	Role       db.Role
 	UnitID     int64
+	// approves is set by the core (withApproval) when the actor is the
+	// approver under the plan; the face never sets it.
+	approves bool
 }
 
 // ActorOf is the actor a member is.
@@ -95,6 +101,8 @@ func (a Actor) may(w Who, unitID int64) bool {
 		return a.Role.NeedsUnit() && a.UnitID == unitID
 	case Office:
 		return a.Role.Staff()
+	case Approver:
+		return a.approves
 	}
 	return false
 }
@@ -144,14 +152,14 @@ var (
 	// RequestExtension: the unit asks for a later deadline.
 	RequestExtension = &Transition{Name: "request_extension", From: []State{StateOpen, StateExtended, StatePaper, StateReturned},
 		To: Same, Who: UnitPeople, Refused: "life.extension_refused", NotAllowed: "callback.stale"}
-	// ApproveExtension: the Office gives the unit the later deadline it
-	// asked for. A returned or announced report keeps its state; only its
-	// deadline moves.
+	// ApproveExtension: the approver (the Office, unless the plan names
+	// one) gives the unit the later deadline it asked for. A returned or
+	// announced report keeps its state; only its deadline moves.
 	ApproveExtension = &Transition{Name: "approve_extension", From: []State{StateOpen, StateExtended},
-		To: StateExtended, Who: Office, Refused: "life.extension_refused", NotAllowed: "ext.not_allowed"}
-	// RefuseExtension: the Office keeps the deadline.
+		To: StateExtended, Who: Approver, Refused: "life.extension_refused", NotAllowed: "ext.not_allowed"}
+	// RefuseExtension: the approver keeps the deadline.
 	RefuseExtension = &Transition{Name: "refuse_extension", From: []State{StateOpen, StateExtended, StatePaper, StateReturned, StateSubmitted},
-		To: Same, Who: Office, Refused: "life.extension_refused", NotAllowed: "ext.not_allowed"}
+		To: Same, Who: Approver, Refused: "life.extension_refused", NotAllowed: "ext.not_allowed"}
 	// Snooze: someone of the unit asks to be reminded later.
 	Snooze = &Transition{Name: "snooze", From: []State{StateOpen, StateExtended, StatePaper, StateReturned},
 		To: Same, Who: UnitPeople, Refused: "snooze.closed", NotAllowed: "snooze.not_member"}

@@ -58,16 +58,19 @@ func TestLife(t *testing.T) {
 		{Accept, S{StateSubmitted}, StateAccepted, Office},
 		{Return, S{StateSubmitted}, StateReturned, Office},
 		{RequestExtension, owed, "", UnitPeople},
-		{ApproveExtension, S{StateOpen, StateExtended}, StateExtended, Office},
-		{RefuseExtension, S{StateOpen, StateExtended, StatePaper, StateReturned, StateSubmitted}, "", Office},
+		{ApproveExtension, S{StateOpen, StateExtended}, StateExtended, Approver},
+		{RefuseExtension, S{StateOpen, StateExtended, StatePaper, StateReturned, StateSubmitted}, "", Approver},
 		{Snooze, owed, "", UnitPeople},
 		{Nudge, owed, "", Office},
 	}
 	if len(want) != len(Life) {
 		t.Fatalf("the table has %d transitions, Life %d", len(want), len(Life))
 	}
-	actors := map[Who][]Actor{UnitPeople: {head, member}, Office: {office, admin}}
-	outsiders := map[Who][]Actor{UnitPeople: {stranger, office, admin, director}, Office: {head, member, director}}
+	// The approver is whoever withApproval makes one: the Office when the
+	// plan names nobody, the Director (or a deputy) when it names them.
+	approving := func(a Actor) Actor { a.approves = true; return a }
+	actors := map[Who][]Actor{UnitPeople: {head, member}, Office: {office, admin}, Approver: {approving(office), approving(director)}}
+	outsiders := map[Who][]Actor{UnitPeople: {stranger, office, admin, director}, Office: {head, member, director}, Approver: {head, member, office, director}}
 	for i, w := range want {
 		if Life[i] != w.t {
 			t.Fatalf("Life[%d] is %s, want %s", i, Life[i].Name, w.t.Name)

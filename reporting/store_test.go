@@ -353,3 +353,40 @@ func TestQuestionsGoWithTheMembership(t *testing.T) {
 		t.Errorf("kept files still waiting: %d", len(kept))
 	}
 }
+
+// With "approval: director" in the plan, the Director decides extension
+// requests and the Office may not; with no Director in the bot yet, the
+// Office decides rather than nobody.
+func TestExtensionDecidedByThePlansApprover(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 6, 5, 9, 0, 0, 0, hcmc))
+	w.tx(func(tx *db.Tx) error { return tx.SetSetting(db.SettingApproval, "director") })
+	ask := func() db.Extension {
+		var ext db.Extension
+		w.tx(func(tx *db.Tx) error {
+			var err error
+			ext, err = FileExtension(tx, w.head, w.item(), "Chờ số liệu của các xã, 20/06/2026", hcmc)
+			return err
+		})
+		return ext
+	}
+	decide := func(a Actor, id int64, approve bool) error {
+		return w.store.Tx(context.Background(), func(tx *db.Tx) error {
+			_, err := DecideExtension(tx, a, id, approve)
+			return err
+		})
+	}
+	first := ask()
+	if err := decide(w.desk, first.ID, false); err != nil {
+		t.Fatalf("no Director in the bot yet: the Office decides, got %v", err)
+	}
+	director := w.join(301, "", db.RoleDirector)
+	second := ask()
+	refusedWith(t, decide(w.desk, second.ID, true), CodeNotAllowed, "approval.only_approver")
+	refusedWith(t, decide(w.head, second.ID, true), CodeNotAllowed, "approval.only_approver")
+	if err := decide(director, second.ID, true); err != nil {
+		t.Fatalf("the Director approves: %v", err)
+	}
+	if w.state() != StateExtended || !w.item().DeadlineAt.Equal(second.ProposedAt) {
+		t.Fatalf("state %s, deadline %v, want extended to %v", w.state(), w.item().DeadlineAt, second.ProposedAt)
+	}
+}

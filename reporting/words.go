@@ -21,6 +21,7 @@ type paperWords struct {
 	calSummary string // %s code, %s title, %s period
 	calDesc    string // %s title, %s period, %s basis
 	calMoved   string // %s the day it fell on, %s why it moved
+	upwardSent string // the register's status of a report upward, %s its recipients
 }
 
 var words = map[string]paperWords{
@@ -44,6 +45,7 @@ var words = map[string]paperWords{
 		calSummary: "Hạn nộp %s: %s — %s",
 		calDesc:    "%s\nKỳ: %s\nCăn cứ: %s\nNộp bằng cách gửi tệp báo cáo cho bot.",
 		calMoved:   "Hạn được dời từ %s sang ngày làm việc kế tiếp vì %s.",
+		upwardSent: "Đã gửi: %s",
 	},
 	"en": {
 		marks: [MarkCount]string{
@@ -65,6 +67,7 @@ var words = map[string]paperWords{
 		calSummary: "Due %s: %s — %s",
 		calDesc:    "%s\nPeriod: %s\nBasis: %s\nSubmit by sending the report file to the bot.",
 		calMoved:   "The deadline moved from %s to the next working day because of %s.",
+		upwardSent: "Sent: %s",
 	},
 }
 

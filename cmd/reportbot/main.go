@@ -72,6 +72,10 @@ Usage:
                                         the Office's summary workbook, or the register as CSV
   reportbot ics [--unit CODE] [--out FILE]
                                         deadline calendar (iCalendar) with reminders
+  reportbot request --letter FILE --title TITLE --deadline DEADLINE --units CODES|all
+                                        an ad-hoc request; the running bot sends it to the heads
+  reportbot synthesis --period KEY [--out DIR] [--pdf]
+                                        the Office's synthesis pack: draft report (DOCX), workbook, ZIP
 
 Every command takes --data DIR (default ./data, or $REPORTBOT_DATA).
 Run 'reportbot COMMAND -h' for a command's flags.
@@ -85,15 +89,17 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		return exitUsage
 	}
 	cmds := map[string]func([]string) error{
-		"run":      a.cmdRun,
-		"plan":     a.cmdPlan,
-		"invite":   a.cmdInvite,
-		"backup":   a.cmdBackup,
-		"restore":  a.cmdRestore,
-		"calendar": a.cmdCalendar,
-		"export":   a.cmdExport,
-		"ics":      a.cmdICS,
-		"demo":     a.cmdDemo,
+		"run":       a.cmdRun,
+		"plan":      a.cmdPlan,
+		"invite":    a.cmdInvite,
+		"backup":    a.cmdBackup,
+		"restore":   a.cmdRestore,
+		"calendar":  a.cmdCalendar,
+		"export":    a.cmdExport,
+		"ics":       a.cmdICS,
+		"demo":      a.cmdDemo,
+		"synthesis": a.cmdSynthesis,
+		"request":   a.cmdRequest,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
