@@ -85,8 +85,9 @@ var viKeepsAsIs = map[string]bool{
 
 var (
 	// Commands with their ASCII arguments ("/invite office|admin"), the CLI,
-	// links and formatting verbs are not prose.
-	viNotProse = regexp.MustCompile(`/[a-z_]+(?:[ \t]+(?:\[[^\]]*\]|[\p{Lu}0-9_]+|[A-Za-z0-9_|<>/-]+))*|reportbot(?: [a-z]+)*|https?://\S+|%[-+# 0-9.\[\]]*[a-zA-Z%]`)
+	// links, formatting verbs, file extensions (.docx), names in snake_case (a template's
+	// cell names) and codes in capitals (a unit's code, TCBC) are not prose.
+	viNotProse = regexp.MustCompile(`\.[a-z0-9]{2,5}\b|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\b[A-Z]{2,}\b|/[a-z_]+(?:[ \t]+(?:\[[^\]]*\]|[\p{Lu}0-9_]+|[A-Za-z0-9_|<>/-]+))*|reportbot(?: [a-z]+)*|https?://\S+|%[-+# 0-9.\[\]]*[a-zA-Z%]`)
 	anyWord    = regexp.MustCompile(`[\p{L}\p{M}]+`)
 	asciiWord  = regexp.MustCompile(`^[A-Za-z]{2,}$`)
 	keyLike    = regexp.MustCompile(`\b[a-z]+(?:\.[a-z_]+)+\b`)

@@ -431,7 +431,7 @@ var textsVI = map[string]string{
 	"upward.recorded":            "✅ Đã ghi nhận: báo cáo số %s ngày %s của Sở (%s, %s) đã gửi.",
 	"upward.notice":              "⬆️ Nhắc hạn gửi báo cáo của Sở — %s, %s\nNơi nhận: %s\nHạn gửi: %s (%s). Đã nhận báo cáo của %d/%d đơn vị. Tổng hợp bằng /synthesis, gửi xong ghi nhận bằng /sent.",
 	"request.template":           "📊 Đã nhận biểu mẫu %s, phiên bản %s, %d chỉ tiêu: %s. Các đơn vị sẽ nhận biểu mẫu này; bot đọc số liệu từ tệp Excel đơn vị gửi lại.",
-	"request.not_template":       "Tệp «%s» không phải biểu mẫu: biểu mẫu cần các tên (defined name) ma_bieu_mau, phien_ban và các ô nhập số liệu được đặt tên. Hãy gửi lại, hoặc gửi tên báo cáo và hạn nộp để tiếp tục không kèm biểu mẫu.",
+	"request.not_template":       "Tệp «%s» không phải biểu mẫu: biểu mẫu cần có các ô được đặt tên (chức năng đặt tên ô của Excel): ma_bieu_mau, phien_ban và các ô nhập số liệu. Hãy gửi lại, hoặc gửi tên báo cáo và hạn nộp để tiếp tục không kèm biểu mẫu.",
 	"request.head_template":      "📊 Biểu mẫu số liệu của báo cáo %s: đồng chí điền vào các ô của biểu mẫu này rồi gửi lại tệp Excel cùng báo cáo.",
 	"figures.read":               "📊 Số liệu bot đọc được từ tệp Excel (Mã tiếp nhận %s):\n%s\nNếu có sai sót, đồng chí sửa tệp và gửi lại.",
 	"figures.refused":            "Bot chưa nhận báo cáo này; đồng chí sửa rồi gửi lại tệp.",
