@@ -24,14 +24,29 @@ type reminderState struct {
 	// whose digests were done, so that work runs once a day and not in
 	// every minute's tick.
 	ensured, daily string
+	// notes gathers the Office's notes over the ticks of a fan-out bigger
+	// than one tick's budget, so the Office hears about it once, from the
+	// tick that finishes it; nil between fan-outs.
+	notes *tickNotes
 
 	mu      sync.Mutex // guards the planner cache; handlers read it too
 	pol     reminders.Policy
 	planner *reminders.Planner
 }
 
-// tickBatch is how many due assignments one transaction handles.
+// tickBatch is how many due assignments one transaction handles at most.
 const tickBatch = 2000
+
+// planBudget is how many reminders one tick queues at most:
+// Config.PlanPerTick, by default what the sender delivers in the minute
+// until the next tick at its overall rate. Queuing more in one minute would
+// only make that minute longer: the sender cannot send it any sooner.
+func (b *Bot) planBudget() int {
+	if n := b.cfg.PlanPerTick; n > 0 {
+		return n
+	}
+	return max(1, int(b.sender.cfg.GlobalPerSecond*60))
+}
 
 // listCap bounds the lines of a digest or an Office note: past it the
 // message says how many more there are, and /overdue has the whole list.
@@ -128,32 +143,49 @@ func (n *tickNotes) merge(o *tickNotes) {
 
 func newTickNotes() *tickNotes { return &tickNotes{skipped: map[string]int{}} }
 
-// sendDue handles every assignment whose next notice is due, in batches of
-// one transaction each: the notices are queued and the next look scheduled
-// together, so a crash repeats a batch or nothing.
+// sendDue handles the assignments whose next notice is due, earliest
+// deadline first, in batches of one transaction each: the notices are
+// queued and the next look scheduled together, so a crash repeats a batch or
+// nothing. It stops at the tick's budget (planBudget, counting both the
+// assignments looked at and the messages queued): what is left stays due and
+// goes first in the next tick, so a fan-out bigger than a minute's sending
+// spans ticks, each as cheap as the budget. The Office's notes are gathered
+// until a tick finds nothing left, which sends them once.
 func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
-	notes := newTickNotes()
-	sent := 0
-	for batch := 0; ; batch++ {
+	st := &b.rem
+	if st.notes == nil {
+		st.notes = newTickNotes()
+	}
+	budget := b.planBudget()
+	sent, looked := 0, 0
+	for {
+		limit := min(tickBatch, budget-max(sent, looked))
+		if limit <= 0 {
+			return sent, nil // a backlog: the next tick goes on with it
+		}
 		var n, queued int
-		batchNotes := newTickNotes()
+		var batchNotes *tickNotes
 		err := b.store.Tx(ctx, func(tx *db.Tx) error {
 			batchNotes = newTickNotes()
 			var err error
-			n, queued, err = b.planBatch(tx, pl, now, batchNotes)
+			n, queued, err = b.planBatch(tx, pl, now, limit, batchNotes)
 			return err
 		})
 		if err != nil {
 			return sent, fmt.Errorf("plan reminders: %w", err)
 		}
 		sent += queued
-		notes.merge(batchNotes)
-		if n < tickBatch {
+		looked += n
+		st.notes.merge(batchNotes)
+		if n < limit {
 			break
 		}
 	}
-	b.noteStale(ctx, pl, notes)
-	n, err := b.tellOffice(ctx, pl, now, notes)
+	b.noteStale(ctx, pl, st.notes)
+	n, err := b.tellOffice(ctx, pl, now, st.notes)
+	if err == nil {
+		st.notes = nil
+	}
 	return sent + n, err
 }
 
@@ -163,11 +195,11 @@ type escalation struct {
 	stage reminders.Stage
 }
 
-// planBatch decides and queues one batch of due assignments and returns how
-// many it looked at and how many messages it queued.
-func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *tickNotes) (looked, queued int, err error) {
+// planBatch decides and queues a batch of at most limit due assignments and
+// returns how many it looked at and how many messages it queued.
+func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, limit int, notes *tickNotes) (looked, queued int, err error) {
 	r := tx.Reader()
-	items, err := r.DueItems(now, tickBatch)
+	items, err := r.DueItems(now, limit)
 	if err != nil || len(items) == 0 {
 		return 0, 0, err
 	}
@@ -598,7 +630,7 @@ func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.T
 // period, deadline, days late, and whether the unit can be reached at all;
 // in lang, the chat language.
 func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.OutMessage, error) {
-	items, err := r.OverdueItems(now)
+	items, total, err := r.OverdueItems(now, listCap)
 	if err != nil || len(items) == 0 {
 		return nil, err
 	}
@@ -610,15 +642,14 @@ func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.
 	if err != nil {
 		return nil, err
 	}
-	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), len(items))}
-	for i, it := range items {
-		if i == listCap {
-			lines = append(lines, tr(lang, "rem.more", len(items)-i))
-			break
-		}
+	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), total)}
+	for _, it := range items {
 		line := tr(lang, "digest.office_line", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 			formatDate(it.DeadlineAt, b.loc), -daysUntil(now, it.DeadlineAt, b.loc))
 		lines = append(lines, line+reachNote(lang, members[it.UnitID]))
+	}
+	if total > len(items) {
+		lines = append(lines, tr(lang, "rem.more", total-len(items)))
 	}
 	return []db.OutMessage{{Key: "digest:office:" + day.In(b.loc).Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil
 }

@@ -287,9 +287,11 @@ func (r *Reader) Item(assignmentID int64) (Item, error) {
 	return it, notFound(err)
 }
 
-// DueItems lists the assignments whose next notice is due at or before now:
-// the planner's work for one tick, found through an index so that a quiet
-// tick costs nothing however big the department. (See dueItems: the
+// DueItems lists at most limit assignments whose next notice is due at or
+// before now, earliest deadline first (then by id): the planner's work for
+// one tick, found through an index so that a quiet tick costs nothing
+// however big the department, and a tick that cannot take everything due
+// takes the most urgent. (See dueItems: the
 // assignments are read alone and their context looked up once.)
 func (r *Reader) DueItems(now time.Time, limit int) ([]Item, error) {
 	return r.dueItems(now, limit)
@@ -315,9 +317,21 @@ func (r *Reader) ItemsBetween(from, to time.Time) ([]Item, error) {
 	return r.items(`WHERE a.deadline_at >= ? AND a.deadline_at < ? AND o.closed_at IS NULL ORDER BY a.deadline_at, o.code, u.code`, from.Unix(), to.Unix())
 }
 
-// OverdueItems lists open assignments whose deadline has passed.
-func (r *Reader) OverdueItems(now time.Time) ([]Item, error) {
-	return r.items(`WHERE a.status IN ('open', 'returned') AND a.deadline_at <= ? AND o.closed_at IS NULL AND u.closed_at IS NULL ORDER BY a.deadline_at, o.code, u.code`, now.Unix())
+// overdueWhere picks the open assignments of open units and obligations
+// whose deadline has passed, through the assignments_overdue index.
+const overdueWhere = `WHERE a.status IN ('open', 'returned') AND a.deadline_at <= ? AND o.closed_at IS NULL AND u.closed_at IS NULL `
+
+// OverdueItems lists the first limit open assignments whose deadline has
+// passed (by deadline, obligation code, unit code) and says how many there
+// are in all: a digest shows a page, never the whole list, so it costs the
+// same however big the department.
+func (r *Reader) OverdueItems(now time.Time, limit int) ([]Item, int, error) {
+	var total int
+	if err := r.queryRow(`SELECT COUNT(*)`+itemFrom+overdueWhere, now.Unix()).Scan(&total); err != nil || total == 0 {
+		return nil, 0, err
+	}
+	items, err := r.items(overdueWhere+`ORDER BY a.deadline_at, o.code, u.code LIMIT ?`, now.Unix(), limit)
+	return items, total, err
 }
 
 // SetNextNotice schedules when the planner looks at an assignment again; the
