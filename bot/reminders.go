@@ -37,10 +37,18 @@ type reminderState struct {
 // tickBatch is how many due assignments one transaction handles at most.
 const tickBatch = 2000
 
+// lookFactor bounds the assignments one tick looks at, as a multiple of its
+// budget of reminders: a look that only reschedules costs about half one
+// that queues a reminder.
+const lookFactor = 2
+
 // planBudget is how many reminders one tick queues at most:
 // Config.PlanPerTick, by default what the sender delivers in the minute
 // until the next tick at its overall rate. Queuing more in one minute would
-// only make that minute longer: the sender cannot send it any sooner.
+// only make that minute longer: the sender cannot send it any sooner. A tick
+// also looks at no more than lookFactor × that many assignments, so a look
+// that queues nothing (the first look at a freshly imported plan, which
+// only schedules) cannot make one minute long either.
 func (b *Bot) planBudget() int {
 	if n := b.cfg.PlanPerTick; n > 0 {
 		return n
@@ -146,8 +154,8 @@ func newTickNotes() *tickNotes { return &tickNotes{skipped: map[string]int{}} }
 // sendDue handles the assignments whose next notice is due, earliest
 // deadline first, in batches of one transaction each: the notices are
 // queued and the next look scheduled together, so a crash repeats a batch or
-// nothing. It stops at the tick's budget (planBudget, counting both the
-// assignments looked at and the messages queued): what is left stays due and
+// nothing. It stops at the tick's budget (planBudget: reminders queued, and
+// assignments looked at): what is left stays due and
 // goes first in the next tick, so a fan-out bigger than a minute's sending
 // spans ticks, each as cheap as the budget. The Office's notes are gathered
 // until a tick finds nothing left, which sends them once.
@@ -159,7 +167,7 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 	budget := b.planBudget()
 	sent, looked := 0, 0
 	for {
-		limit := min(tickBatch, budget-max(sent, looked))
+		limit := min(tickBatch, budget-sent, lookFactor*budget-looked)
 		if limit <= 0 {
 			return sent, nil // a backlog: the next tick goes on with it
 		}
