@@ -169,7 +169,14 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 	for {
 		limit := min(tickBatch, budget-sent, lookFactor*budget-looked)
 		if limit <= 0 {
-			return sent, nil // a backlog: the next tick goes on with it
+			next, err := b.store.Read(ctx).NextNoticeAt()
+			if err != nil {
+				return sent, fmt.Errorf("plan reminders: %w", err)
+			}
+			if !next.IsZero() && !next.After(now) {
+				return sent, nil // a backlog: the next tick goes on with it
+			}
+			break // the budget was just enough
 		}
 		var n, queued int
 		var batchNotes *tickNotes
