@@ -20,11 +20,6 @@ import (
 	"github.com/reportbot/reportbot/export"
 )
 
-// slowWait bounds the console tests' waits. Drawing the PNG and writing
-// the workbook are pure-Go CPU work that the race detector slows about
-// seventyfold, so the harness's five seconds are too tight under -race.
-const slowWait = 60 * time.Second
-
 // waitMethod waits for a call of one method ("" for any message) to a chat
 // whose text or caption contains want.
 func (h *harness) waitMethod(method string, chatID int64, want string) telegramtest.Sent {

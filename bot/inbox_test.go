@@ -45,7 +45,7 @@ func TestOffsetNeverMovesPastAnUnstoredUpdate(t *testing.T) {
 	upd := h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
 	// The bot polls, fails to store, polls again with the same offset: the
 	// update stays on Telegram's side.
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	for h.bot.inboxFailures.Load() < 2 && ctx.Err() == nil {
 		runtimeYield()
@@ -130,7 +130,7 @@ func TestOneChatsUpdatesInOrder(t *testing.T) {
 	for _, l := range []string{"en", "vi", "en", "vi", "en"} {
 		h.srv.InjectText(chat, head, "/lang "+l)
 	}
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	sent, err := h.srv.WaitCount(ctx, 6, telegramtest.All(telegramtest.ToChat(head.ID), telegramtest.ByMethod("sendMessage")))
 	if err != nil {
@@ -159,7 +159,7 @@ func TestGetUpdates429HonoursRetryAfter(t *testing.T) {
 	// follows the 429 at once) rather than for the answer alone.
 	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
 	h.waitText(head.ID, "Các lệnh")
-	ctx, cancel := telegramtest.Within(10 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	for h.pacer.Slept()-before < 7*time.Second && ctx.Err() == nil {
 		runtimeYield()
