@@ -1,9 +1,13 @@
 package db
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -50,8 +54,9 @@ func (a Assignment) Open() bool { return a.Status == StatusOpen || a.Status == S
 func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 	var old Period
 	var start, end, due, deadline int64
-	err := tx.queryRow(`SELECT id, due_at, deadline_at, start_at, end_at FROM periods WHERE obligation_id = ? AND key = ?`, p.ObligationID, p.Key).
-		Scan(&old.ID, &due, &deadline, &start, &end)
+	var oldSig string
+	err := tx.queryRow(`SELECT id, due_at, deadline_at, start_at, end_at, units_sig FROM periods WHERE obligation_id = ? AND key = ?`, p.ObligationID, p.Key).
+		Scan(&old.ID, &due, &deadline, &start, &end, &oldSig)
 	switch {
 	case err == sql.ErrNoRows:
 		res, err := tx.exec(`INSERT INTO periods (obligation_id, key, start_at, end_at, due_at, deadline_at, moved_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -85,18 +90,44 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 		// already due before they existed.
 		return p, nil
 	}
-	// One statement for all units: a department of 10,000 units must not
-	// cost 10,000 round trips every time periods are checked.
-	ids, err := json.Marshal(unitIDs)
-	if err != nil {
+	// The units are checked only when they changed since the last time: the
+	// daily upkeep calls this for every coming period, and checking 100,000
+	// units' assignments in each took seconds.
+	sig, ids, err := unitsSig(unitIDs)
+	if err != nil || sig == oldSig {
 		return p, err
 	}
+	// One statement for all units: a department of 10,000 units must not
+	// cost 10,000 round trips every time periods are checked.
 	if _, err := tx.exec(`INSERT INTO assignments (period_id, unit_id, deadline_at, next_notice_at)
 		SELECT ?, value, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
-		p.ID, p.DeadlineAt.Unix(), tx.now.Unix(), string(ids)); err != nil {
+		p.ID, p.DeadlineAt.Unix(), tx.now.Unix(), ids); err != nil {
 		return p, fmt.Errorf("add assignments: %w", err)
 	}
+	// Units that no longer owe the period lose its untouched assignments
+	// here, since CloseFutureAssignments skips the periods this records.
+	if err := tx.closeFutureAssignments(unitIDs, `a.period_id = ?`, p.ID); err != nil {
+		return p, err
+	}
+	if _, err := tx.exec(`UPDATE periods SET units_sig = ? WHERE id = ?`, sig, p.ID); err != nil {
+		return p, fmt.Errorf("record period units: %w", err)
+	}
 	return p, nil
+}
+
+// unitsSig is the signature of a set of unit ids (in any order), as stored
+// in periods.units_sig, and the ids as a JSON array.
+func unitsSig(unitIDs []int64) (sig, ids string, err error) {
+	raw, err := json.Marshal(unitIDs)
+	if err != nil {
+		return "", "", err
+	}
+	sorted := slices.Sorted(slices.Values(unitIDs))
+	h := sha256.New()
+	for _, id := range sorted {
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(id)))
+	}
+	return hex.EncodeToString(h.Sum(nil)), string(raw), nil
 }
 
 // movedByHand tells whether the Office moved a period's deadline from chat
@@ -160,15 +191,28 @@ func (tx *Tx) deletePeriod(id int64) error {
 }
 
 // CloseFutureAssignments removes the future, untouched assignments of units
-// that no longer owe an obligation (the plan changed its unit list).
+// that no longer owe an obligation (the plan changed its unit list). Periods
+// SavePeriod recorded for exactly these units are skipped: it did that work.
 func (tx *Tx) CloseFutureAssignments(obligationID int64, keepUnitIDs []int64) error {
+	sig, _, err := unitsSig(keepUnitIDs)
+	if err != nil {
+		return err
+	}
+	return tx.closeFutureAssignments(keepUnitIDs, `p.obligation_id = ? AND p.units_sig != ?`, obligationID, sig)
+}
+
+// closeFutureAssignments removes the future, untouched assignments whose
+// unit is not in keepUnitIDs, among those where (a condition on assignments
+// a and periods p, with its args) picks.
+func (tx *Tx) closeFutureAssignments(keepUnitIDs []int64, where string, args ...any) error {
 	keep := map[int64]bool{}
 	for _, id := range keepUnitIDs {
 		keep[id] = true
 	}
+	args = append(args, tx.now.Unix())
 	rows, err := tx.query(`SELECT a.id, a.unit_id FROM assignments a JOIN periods p ON p.id = a.period_id
-		WHERE p.obligation_id = ? AND a.deadline_at > ? AND a.status = 'open'
-		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id)`, obligationID, tx.now.Unix())
+		WHERE `+where+` AND a.deadline_at > ? AND a.status = 'open'
+		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id)`, args...)
 	if err != nil {
 		return err
 	}
