@@ -38,7 +38,7 @@ type reminderState struct {
 const tickBatch = 2000
 
 // lookFactor bounds the assignments one tick looks at, as a multiple of its
-// budget of reminders: a look that only reschedules costs about half one
+// budget of reminders: a look that only reschedules costs less than one
 // that queues a reminder.
 const lookFactor = 2
 
@@ -155,10 +155,10 @@ func newTickNotes() *tickNotes { return &tickNotes{skipped: map[string]int{}} }
 // deadline first, in batches of one transaction each: the notices are
 // queued and the next look scheduled together, so a crash repeats a batch or
 // nothing. It stops at the tick's budget (planBudget: reminders queued, and
-// assignments looked at): what is left stays due and
-// goes first in the next tick, so a fan-out bigger than a minute's sending
-// spans ticks, each as cheap as the budget. The Office's notes are gathered
-// until a tick finds nothing left, which sends them once.
+// assignments looked at): what is left stays due and goes first in the next
+// tick, so a fan-out bigger than a minute's sending spans ticks, each as
+// cheap as the budget. The Office's notes are gathered until a tick finds
+// nothing left, which sends them once.
 func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
 	st := &b.rem
 	if st.notes == nil {
