@@ -85,8 +85,10 @@ func (b *Bot) planner(ctx context.Context) (*reminders.Planner, error) {
 // the coming periods; every time it sends the reminders, overdue notices and
 // escalations whose time has come (finding them through next_notice_at, so
 // a quiet minute costs one indexed query); and at the working hour it posts
-// the day's digests. cron calls it every minute; it is safe to call at any
-// time and any number of times, since every message has a dedupe key.
+// the day's digests, once the reminders due are all queued: a fan-out that
+// spans ticks does not have the digests' queries on top of a full tick. cron
+// calls it every minute; it is safe to call at any time and any number of
+// times, since every message has a dedupe key.
 func (b *Bot) Tick(ctx context.Context) error {
 	st := &b.rem
 	st.tick.Lock()
@@ -103,8 +105,8 @@ func (b *Bot) Tick(ctx context.Context) error {
 		}
 		st.ensured = today
 	}
-	sent, err := b.sendDue(ctx, pl, now)
-	if err == nil && st.daily != today && !now.Before(pl.WorkingTime(now)) {
+	sent, backlog, err := b.sendDue(ctx, pl, now)
+	if err == nil && !backlog && st.daily != today && !now.Before(pl.WorkingTime(now)) {
 		var n int
 		if n, err = b.sendDigests(ctx, pl, now); err == nil {
 			st.daily = today
@@ -157,24 +159,24 @@ func newTickNotes() *tickNotes { return &tickNotes{skipped: map[string]int{}} }
 // nothing. It stops at the tick's budget (planBudget: reminders queued, and
 // assignments looked at): what is left stays due and goes first in the next
 // tick, so a fan-out bigger than a minute's sending spans ticks, each as
-// cheap as the budget. The Office's notes are gathered until a tick finds
-// nothing left, which sends them once.
-func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
+// cheap as the budget; backlog says so. The Office's notes are gathered
+// until a tick finds nothing left, which sends them once.
+func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (sent int, backlog bool, err error) {
 	st := &b.rem
 	if st.notes == nil {
 		st.notes = newTickNotes()
 	}
 	budget := b.planBudget()
-	sent, looked := 0, 0
+	looked := 0
 	for {
 		limit := min(tickBatch, budget-sent, lookFactor*budget-looked)
 		if limit <= 0 {
 			next, err := b.store.Read(ctx).NextNoticeAt()
 			if err != nil {
-				return sent, fmt.Errorf("plan reminders: %w", err)
+				return sent, false, fmt.Errorf("plan reminders: %w", err)
 			}
 			if !next.IsZero() && !next.After(now) {
-				return sent, nil // a backlog: the next tick goes on with it
+				return sent, true, nil // the next tick goes on with it
 			}
 			break // the budget was just enough
 		}
@@ -187,7 +189,7 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 			return err
 		})
 		if err != nil {
-			return sent, fmt.Errorf("plan reminders: %w", err)
+			return sent, false, fmt.Errorf("plan reminders: %w", err)
 		}
 		sent += queued
 		looked += n
@@ -201,7 +203,7 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 	if err == nil {
 		st.notes = nil
 	}
-	return sent + n, err
+	return sent + n, false, err
 }
 
 // escalation is one assignment the Director hears about.

@@ -90,3 +90,40 @@ func TestSavePeriodChecksUnitsOnlyWhenTheyChange(t *testing.T) {
 		t.Errorf("after C came back: owing %s, want [A B C]", got)
 	}
 }
+
+// PeriodStats counts a period's units and hand-ins from indexes, as all
+// assignments less those of closed units: the same figures as counting the
+// open units' assignments one by one.
+func TestPeriodStatsLeaveOutClosedUnits(t *testing.T) {
+	s, units := planTest(t) // A, B, C owe BC1 "2026" and BC2 "2026"
+	ctx := context.Background()
+	err := s.Tx(ctx, func(tx *Tx) error {
+		ps, err := tx.Reader().PeriodStats(day0, day0.AddDate(1, 0, 0))
+		if err != nil || len(ps) != 2 {
+			return fmt.Errorf("before: %+v, %v", ps, err)
+		}
+		first := ps[0].Period.ID
+		// A and B hand in the first period; then B's unit is closed.
+		for _, u := range units[:2] {
+			if _, err := tx.exec(`UPDATE assignments SET status = 'submitted' WHERE period_id = ? AND unit_id = ?`, first, u); err != nil {
+				return err
+			}
+		}
+		_, err = tx.SyncUnits([]Unit{{Code: "A", Name: "Phòng A", NameEN: "Office A"}, {Code: "C", Name: "Phòng C"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := s.Read(ctx).PeriodStats(day0, day0.AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s %d/%d", p.Obligation.Code, p.Submitted, p.Units))
+	}
+	if fmt.Sprint(got) != "[BC1 1/2 BC2 0/2]" {
+		t.Errorf("stats %v, want [BC1 1/2 BC2 0/2] (B closed: only A's hand-in and A, C count)", got)
+	}
+}

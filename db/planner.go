@@ -97,16 +97,24 @@ type PeriodStat struct {
 
 // PeriodStats lists the periods of open obligations whose deadline is in
 // [from, to), by deadline then obligation code, with their counts. Unit
-// codes are not filled in on the obligations.
+// codes are not filled in on the obligations. The counts are all
+// assignments less those of closed units, so that they come from indexes
+// (assignments_period_status, units_closed): a period of 100,000 units
+// costs a walk through its index entries, not 100,000 lookups (CROSS JOIN
+// keeps SQLite from walking the assignments to find the closed units).
 func (r *Reader) PeriodStats(from, to time.Time) ([]PeriodStat, error) {
 	rows, err := r.query(`SELECT p.id, p.obligation_id, p.key, p.start_at, p.end_at, p.due_at, p.deadline_at, p.moved_reason,
 		o.id, o.code, o.title, o.title_en, o.basis, o.rule, o.cover, o.due_hour, o.due_minute, o.offsets, o.fixed_deadline,
 		o.announce, o.summary, o.name_late_units, o.updated_at, o.closed_at,
-		COUNT(a.id), COALESCE(SUM(a.status IN ('submitted', 'accepted')), 0)
+		(SELECT COUNT(*) FROM assignments a WHERE a.period_id = p.id)
+			- (SELECT COUNT(*) FROM units u CROSS JOIN assignments a
+				WHERE u.closed_at IS NOT NULL AND a.period_id = p.id AND a.unit_id = u.id),
+		(SELECT COUNT(*) FROM assignments a WHERE a.period_id = p.id AND a.status IN ('submitted', 'accepted'))
+			- (SELECT COUNT(*) FROM units u CROSS JOIN assignments a
+				WHERE u.closed_at IS NOT NULL AND a.period_id = p.id AND a.unit_id = u.id AND a.status IN ('submitted', 'accepted'))
 		FROM periods p JOIN obligations o ON o.id = p.obligation_id
-		LEFT JOIN assignments a ON a.period_id = p.id AND a.unit_id IN (SELECT id FROM units WHERE closed_at IS NULL)
 		WHERE p.deadline_at >= ? AND p.deadline_at < ? AND o.closed_at IS NULL
-		GROUP BY p.id ORDER BY p.deadline_at, o.code`, from.Unix(), to.Unix())
+		ORDER BY p.deadline_at, o.code`, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("period stats: %w", err)
 	}
