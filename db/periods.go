@@ -146,9 +146,11 @@ func (tx *Tx) periodHasSubmissions(periodID int64) bool {
 // DropFuturePeriods removes an obligation's periods that are still in the
 // future, have no submission, and whose key is not in keep: what a changed
 // recurrence no longer produces. History is never touched.
+//
+// Only the periods not kept are checked for submissions: the check walks
+// every assignment of the period, and the daily upkeep keeps them all.
 func (tx *Tx) DropFuturePeriods(obligationID int64, keep []string) (int, error) {
-	rows, err := tx.query(`SELECT id, key FROM periods p WHERE obligation_id = ? AND deadline_at > ?
-		AND NOT EXISTS (SELECT 1 FROM submissions s JOIN assignments a ON a.id = s.assignment_id WHERE a.period_id = p.id)`, obligationID, tx.now.Unix())
+	rows, err := tx.query(`SELECT id, key FROM periods p WHERE obligation_id = ? AND deadline_at > ?`, obligationID, tx.now.Unix())
 	if err != nil {
 		return 0, err
 	}
@@ -169,6 +171,10 @@ func (tx *Tx) DropFuturePeriods(obligationID int64, keep []string) (int, error) 
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	drop = slices.DeleteFunc(drop, tx.periodHasSubmissions)
 	for _, id := range drop {
 		if err := tx.deletePeriod(id); err != nil {
 			return 0, err
