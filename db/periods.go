@@ -338,7 +338,8 @@ func (r *Reader) Item(assignmentID int64) (Item, error) {
 }
 
 // DueItems lists at most limit assignments whose next notice is due at or
-// before now, earliest deadline first (then by id): the planner's work for
+// before now, earliest deadline first (then the longest waiting, then by
+// id): the planner's work for
 // one tick, found through an index so that a quiet tick costs nothing
 // however big the department, and a tick that cannot take everything due
 // takes the most urgent. (See dueItems: the

@@ -113,7 +113,7 @@ func TestDueItemsMatchTheJoin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := r.items(`WHERE a.next_notice_at IS NOT NULL AND a.next_notice_at <= ? ORDER BY a.deadline_at, a.id LIMIT ?`, 1000, limit)
+		want, err := r.items(`WHERE a.next_notice_at IS NOT NULL AND a.next_notice_at <= ? ORDER BY a.deadline_at, a.next_notice_at, a.id LIMIT ?`, 1000, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
