@@ -314,9 +314,13 @@ func (tx *Tx) setObligationUnits(obligationID int64, codes []string) error {
 	return nil
 }
 
-// ObligationUnitIDs lists the open units that owe an obligation.
+// ObligationUnitIDs lists the open units that owe an obligation, by id. The
+// daily upkeep asks for every obligation: the ids come in order straight
+// from the obligation_units key, and the few closed units from their own
+// index (units_closed), with no lookup of each unit and no sort.
 func (r *Reader) ObligationUnitIDs(obligationID int64) ([]int64, error) {
-	rows, err := r.query(`SELECT u.id FROM obligation_units ou JOIN units u ON u.id = ou.unit_id WHERE ou.obligation_id = ? AND u.closed_at IS NULL ORDER BY u.code`, obligationID)
+	rows, err := r.query(`SELECT unit_id FROM obligation_units WHERE obligation_id = ?
+		AND unit_id NOT IN (SELECT id FROM units WHERE closed_at IS NOT NULL) ORDER BY unit_id`, obligationID)
 	if err != nil {
 		return nil, err
 	}

@@ -93,15 +93,19 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 	// The units are checked only when they changed since the last time: the
 	// daily upkeep calls this for every coming period, and checking 100,000
 	// units' assignments in each took seconds.
-	sig, ids, err := unitsSig(unitIDs)
-	if err != nil || sig == oldSig {
-		return p, err
+	sig := unitsSig(unitIDs)
+	if sig == oldSig {
+		return p, nil
 	}
 	// One statement for all units: a department of 10,000 units must not
 	// cost 10,000 round trips every time periods are checked.
+	ids, err := json.Marshal(unitIDs)
+	if err != nil {
+		return p, err
+	}
 	if _, err := tx.exec(`INSERT INTO assignments (period_id, unit_id, deadline_at, next_notice_at)
 		SELECT ?, value, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
-		p.ID, p.DeadlineAt.Unix(), tx.now.Unix(), ids); err != nil {
+		p.ID, p.DeadlineAt.Unix(), tx.now.Unix(), string(ids)); err != nil {
 		return p, fmt.Errorf("add assignments: %w", err)
 	}
 	// Units that no longer owe the period lose its untouched assignments
@@ -116,18 +120,19 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 }
 
 // unitsSig is the signature of a set of unit ids (in any order), as stored
-// in periods.units_sig, and the ids as a JSON array.
-func unitsSig(unitIDs []int64) (sig, ids string, err error) {
-	raw, err := json.Marshal(unitIDs)
-	if err != nil {
-		return "", "", err
+// in periods.units_sig. The upkeep computes it a few times per obligation
+// every day, so ids already in order (as ObligationUnitIDs gives them) are
+// not sorted again.
+func unitsSig(unitIDs []int64) string {
+	if !slices.IsSorted(unitIDs) {
+		unitIDs = slices.Sorted(slices.Values(unitIDs))
 	}
-	sorted := slices.Sorted(slices.Values(unitIDs))
-	h := sha256.New()
-	for _, id := range sorted {
-		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(id)))
+	buf := make([]byte, 0, 8*len(unitIDs))
+	for _, id := range unitIDs {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(id))
 	}
-	return hex.EncodeToString(h.Sum(nil)), string(raw), nil
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // movedByHand tells whether the Office moved a period's deadline from chat
@@ -200,11 +205,7 @@ func (tx *Tx) deletePeriod(id int64) error {
 // that no longer owe an obligation (the plan changed its unit list). Periods
 // SavePeriod recorded for exactly these units are skipped: it did that work.
 func (tx *Tx) CloseFutureAssignments(obligationID int64, keepUnitIDs []int64) error {
-	sig, _, err := unitsSig(keepUnitIDs)
-	if err != nil {
-		return err
-	}
-	return tx.closeFutureAssignments(keepUnitIDs, `p.obligation_id = ? AND p.units_sig != ?`, obligationID, sig)
+	return tx.closeFutureAssignments(keepUnitIDs, `p.obligation_id = ? AND p.units_sig != ?`, obligationID, unitsSig(keepUnitIDs))
 }
 
 // closeFutureAssignments removes the future, untouched assignments whose
