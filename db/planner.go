@@ -288,13 +288,13 @@ func (r *Reader) NextNoticeAt() (time.Time, error) {
 	return nullTime(v), err
 }
 
-// dueItems reads the due assignments, earliest deadline first, alone, then their periods with
-// obligations and their units once each, by id: a busy tick has thousands
-// of assignments of a few periods, and reading the same period, obligation
-// and unit columns again on every row was half its cost. Everything is read
-// in the caller's transaction, so it is as consistent as the join was. An
-// assignment whose period or unit is missing is left out, as the join left
-// it out.
+// dueItems reads the due assignments (earliest deadline first) alone, then
+// their periods with obligations and their units once each, by id: a busy
+// tick has thousands of assignments of a few periods, and reading the same
+// period, obligation and unit columns again on every row was half its cost.
+// Everything is read in the caller's transaction, so it is as consistent as
+// the join was. An assignment whose period or unit is missing is left out,
+// as the join left it out.
 func (r *Reader) dueItems(now time.Time, limit int) ([]Item, error) {
 	// How much is due decides how to find it. Up to limit: all of it, by
 	// the next_notice_at index, sorted (a quiet minute costs one indexed
