@@ -109,7 +109,7 @@ func TestHostileDocumentsAndTexts(t *testing.T) {
 	if lastPick.MessageID != 0 {
 		n, _ := h.store.Read(context.Background()).CountSubmissions()
 		h.srv.InjectCallback(head, lastPick.ChatID, lastPick.MessageID, lastPick.Buttons[0][0].CallbackData)
-		ctx, cancel := telegramtest.Within(10 * time.Second)
+		ctx, cancel := telegramtest.Within(slowWait)
 		defer cancel()
 		h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
 			return s.Method == "answerCallbackQuery" && s.ChatID == head.ID && s.Text != ""
@@ -214,7 +214,7 @@ func TestHugePlanRefused(t *testing.T) {
 // nthMessage waits for the n-th (from 0) sendMessage to chat.
 func nthMessage(t *testing.T, srv *telegramtest.Server, chat int64, n int) telegramtest.Sent {
 	t.Helper()
-	ctx, cancel := telegramtest.Within(10 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	got, err := srv.WaitCount(ctx, n+1, telegramtest.All(telegramtest.ToChat(chat), telegramtest.ByMethod("sendMessage")))
 	if err != nil {

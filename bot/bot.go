@@ -61,6 +61,12 @@ type Config struct {
 	Retention time.Duration
 	// RateLimit bounds how fast a head, member or stranger may send updates.
 	RateLimit RateLimit
+	// PlanPerTick is how many reminders one planner tick queues at most; the
+	// rest stays due for the next tick, earliest deadline first. The
+	// default, 0, is what the sender delivers in a minute
+	// (Sender.GlobalPerSecond × 60): a bigger fan-out would not go out any
+	// sooner, only make its minute longer.
+	PlanPerTick int
 	// ManualTick keeps Run from starting the per-minute planner trigger:
 	// tests that drive the business clock call Tick themselves, and a
 	// wall-clock minute passing mid-test must not send anything.

@@ -21,11 +21,6 @@ import (
 	"github.com/reportbot/reportbot/export"
 )
 
-// slowWait bounds the console tests' waits. Drawing the PNG and writing
-// the workbook are pure-Go CPU work that the race detector slows about
-// seventyfold, so the harness's five seconds are too tight under -race.
-const slowWait = 60 * time.Second
-
 // waitMethod waits for a call of one method ("" for any message) to a chat
 // whose text or caption contains want.
 func (h *harness) waitMethod(method string, chatID int64, want string) telegramtest.Sent {
@@ -44,18 +39,19 @@ func (h *harness) waitMethod(method string, chatID int64, want string) telegramt
 	return s
 }
 
-// press presses the button whose label contains label on a sent message.
-func (h *harness) press(who models.User, msg telegramtest.Sent, label string) {
+// press presses the button whose label contains label on a sent message
+// and returns the callback query's id, which the bot's answer carries.
+func (h *harness) press(who models.User, msg telegramtest.Sent, label string) string {
 	h.t.Helper()
 	for _, row := range msg.Buttons {
 		for _, b := range row {
 			if strings.Contains(b.Text, label) {
-				h.srv.InjectCallback(who, msg.ChatID, msg.MessageID, b.CallbackData)
-				return
+				return h.srv.InjectCallback(who, msg.ChatID, msg.MessageID, b.CallbackData).CallbackQuery.ID
 			}
 		}
 	}
 	h.t.Fatalf("no button %q on %q: %+v", label, msg.Text, msg.Buttons)
+	return ""
 }
 
 // submit records an accepted report of a unit for an obligation's period,
@@ -252,16 +248,19 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	// The sender may not have recorded the group message as sent when the
 	// Office's confirmation arrives (chats are sent in parallel): until it
 	// has, Pin says "try again", so press again as a person would.
+	// Each press's own answer is awaited by its id: the answer to an earlier
+	// press (Send) may still arrive after the message it led to.
 	for attempt := 0; ; attempt++ {
-		before := len(c.srv.SentMatching(telegramtest.ByMethod("answerCallbackQuery")))
-		c.press(c.office, sent, "Ghim")
+		id := c.press(c.office, sent, "Ghim")
 		ctx, cancel := telegramtest.Within(slowWait)
-		answers, err := c.srv.WaitCount(ctx, before+1, telegramtest.ByMethod("answerCallbackQuery"))
+		answer, err := c.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
+			return s.Method == "answerCallbackQuery" && s.CallbackQueryID == id
+		})
 		cancel()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if toast := answers[before].Text; strings.Contains(toast, "Đã ghim") {
+		if toast := answer.Text; strings.Contains(toast, "Đã ghim") {
 			break
 		} else if attempt == 20 || !strings.Contains(toast, "thử lại") {
 			t.Fatalf("pin answered %q", toast)

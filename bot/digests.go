@@ -65,7 +65,7 @@ func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.T
 // period, deadline, days late, and whether the unit can be reached at all;
 // in lang, the chat language.
 func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.OutMessage, error) {
-	items, err := r.OverdueItems(now)
+	items, total, err := r.OverdueItems(now, listCap)
 	if err != nil || len(items) == 0 {
 		return nil, err
 	}
@@ -77,15 +77,14 @@ func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.
 	if err != nil {
 		return nil, err
 	}
-	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), len(items))}
-	for i, it := range items {
-		if i == listCap {
-			lines = append(lines, tr(lang, "rem.more", len(items)-i))
-			break
-		}
+	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), total)}
+	for _, it := range items {
 		line := tr(lang, "digest.office_line", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
 			formatDate(it.DeadlineAt, b.loc), b.daysLate(it, now))
 		lines = append(lines, line+reachNote(lang, members[it.UnitID]))
+	}
+	if total > len(items) {
+		lines = append(lines, tr(lang, "rem.more", total-len(items)))
 	}
 	return []db.OutMessage{{Key: "digest:office:" + day.In(b.loc).Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil
 }

@@ -42,6 +42,13 @@ var hcmc = func() *time.Location {
 	return loc
 }()
 
+// slowWait bounds every wait for something the bot must do. It is only
+// reached when a test fails, so it is generous: on a machine whose cores
+// are busy with other work, under the race detector (which slows the
+// pure-Go PNG, workbook and SQLite work about seventyfold), an answer that
+// takes milliseconds when idle can take seconds.
+const slowWait = 60 * time.Second
+
 // at builds a local time in Asia/Ho_Chi_Minh.
 func at(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, hcmc) }
 
@@ -139,7 +146,7 @@ func (h *harness) join(u models.User, unitCode string, role db.Role) telegramtes
 // name text only the awaited message has.
 func (h *harness) waitText(chatID int64, want string) telegramtest.Sent {
 	h.t.Helper()
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	s, err := h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
 		text := s.Text + s.Caption

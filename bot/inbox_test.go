@@ -45,7 +45,7 @@ func TestOffsetNeverMovesPastAnUnstoredUpdate(t *testing.T) {
 	upd := h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
 	// The bot polls, fails to store, polls again with the same offset: the
 	// update stays on Telegram's side.
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	for h.bot.inboxFailures.Load() < 2 && ctx.Err() == nil {
 		runtimeYield()
@@ -130,7 +130,7 @@ func TestOneChatsUpdatesInOrder(t *testing.T) {
 	for _, l := range []string{"en", "vi", "en", "vi", "en"} {
 		h.srv.InjectText(chat, head, "/lang "+l)
 	}
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	sent, err := h.srv.WaitCount(ctx, 6, telegramtest.All(telegramtest.ToChat(head.ID), telegramtest.ByMethod("sendMessage")))
 	if err != nil {
@@ -152,11 +152,24 @@ func TestGetUpdates429HonoursRetryAfter(t *testing.T) {
 	h.join(head, "VP", db.RoleHead)
 	before := h.pacer.Slept()
 	h.srv.FailNextWith429("getUpdates", 1, 7)
+	// A long poll (ten seconds of real time) may be in flight already; the
+	// update ends it, or, if none was in flight, waits for the pause. Either
+	// way the 429 answers the poll after the one that brings the update, so
+	// wait for the pause it must cause (FakePacer sleeps take no time: it
+	// follows the 429 at once) rather than for the answer alone.
 	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/help")
 	h.waitText(head.ID, "Các lệnh")
+	ctx, cancel := telegramtest.Within(slowWait)
+	defer cancel()
+	for h.pacer.Slept()-before < 7*time.Second && ctx.Err() == nil {
+		runtimeYield()
+	}
 	if got := h.pacer.Slept() - before; got < 7*time.Second {
 		t.Fatalf("paused %v after a 429 with retry_after 7, want at least 7s", got)
 	}
+	// Polling goes on after the pause.
+	h.srv.InjectText(telegramtest.PrivateChat(head), head, "/lang en")
+	h.waitText(head.ID, "Switched to English")
 }
 
 func TestWebhookStoresBeforeAnsweringAndChecksSecret(t *testing.T) {

@@ -549,7 +549,7 @@ func TestOutageDuringADownload(t *testing.T) {
 			start := f.sim.Now()
 			f.send(upload)
 			// Wait for the handler to give up and queue its answer.
-			ctx, cancel := telegramtest.Within(5 * time.Second)
+			ctx, cancel := telegramtest.Within(slowWait)
 			defer cancel()
 			isNotice := func(m db.OutMessage) bool {
 				return m.ChatID == f.head.ID && strings.Contains(m.Text, "chưa tải được tệp «bc.pdf»")

@@ -131,7 +131,7 @@ func TestFloodButtonGetsToast(t *testing.T) {
 	stranger := h.srv.NewUser(3004, "Stranger", "", "vi")
 	h.srv.InjectCallback(stranger, stranger.ID, 1, "acc:1")
 	h.srv.InjectCallback(stranger, stranger.ID, 1, "acc:1")
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	if _, err := h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
 		return s.Method == "answerCallbackQuery" && strings.Contains(s.Text, tr("vi", "abuse.slow_down"))

@@ -25,14 +25,37 @@ type reminderState struct {
 	// whose digests were done, so that work runs once a day and not in
 	// every minute's tick.
 	ensured, daily string
+	// notes gathers the Office's notes over the ticks of a fan-out bigger
+	// than one tick's budget, so the Office hears about it once, from the
+	// tick that finishes it; nil between fan-outs.
+	notes *tickNotes
 
 	mu      sync.Mutex // guards the planner cache; handlers read it too
 	pol     reminders.Policy
 	planner *reminders.Planner
 }
 
-// tickBatch is how many due assignments one transaction handles.
+// tickBatch is how many due assignments one transaction handles at most.
 const tickBatch = 2000
+
+// lookFactor bounds the assignments one tick looks at, as a multiple of its
+// budget of reminders: a look that only reschedules costs less than one
+// that queues a reminder.
+const lookFactor = 2
+
+// planBudget is how many reminders one tick queues at most:
+// Config.PlanPerTick, by default what the sender delivers in the minute
+// until the next tick at its overall rate. Queuing more in one minute would
+// only make that minute longer: the sender cannot send it any sooner. A tick
+// also looks at no more than lookFactor × that many assignments, so a look
+// that queues nothing (the first look at a freshly imported plan, which
+// only schedules) cannot make one minute long either.
+func (b *Bot) planBudget() int {
+	if n := b.cfg.PlanPerTick; n > 0 {
+		return n
+	}
+	return max(1, int(b.sender.cfg.GlobalPerSecond*60))
+}
 
 // listCap bounds the lines of a digest or an Office note: past it the
 // message says how many more there are, and /overdue has the whole list.
@@ -58,8 +81,10 @@ func (b *Bot) planner(ctx context.Context) (*reminders.Planner, error) {
 // the coming periods; every time it sends the reminders, overdue notices and
 // escalations whose time has come (finding them through next_notice_at, so
 // a quiet minute costs one indexed query); and at the working hour it posts
-// the day's digests. cron calls it every minute; it is safe to call at any
-// time and any number of times, since every message has a dedupe key.
+// the day's digests, once the reminders due are all queued: a fan-out that
+// spans ticks does not have the digests' queries on top of a full tick. cron
+// calls it every minute; it is safe to call at any time and any number of
+// times, since every message has a dedupe key.
 func (b *Bot) Tick(ctx context.Context) error {
 	st := &b.rem
 	st.tick.Lock()
@@ -76,8 +101,8 @@ func (b *Bot) Tick(ctx context.Context) error {
 		}
 		st.ensured = today
 	}
-	sent, err := b.sendDue(ctx, pl, now)
-	if err == nil && st.daily != today && !now.Before(pl.WorkingTime(now)) {
+	sent, backlog, err := b.sendDue(ctx, pl, now)
+	if err == nil && !backlog && st.daily != today && !now.Before(pl.WorkingTime(now)) {
 		var n int
 		if n, err = b.dailyNotices(ctx, pl, now); err == nil {
 			st.daily = today
@@ -130,39 +155,63 @@ func (n *tickNotes) merge(o *tickNotes) {
 
 func newTickNotes() *tickNotes { return &tickNotes{skipped: map[string]int{}} }
 
-// sendDue handles every assignment whose next notice is due, in batches of
-// one transaction each: the notices are queued and the next look scheduled
-// together, so a crash repeats a batch or nothing.
-func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
-	notes := newTickNotes()
-	sent := 0
-	for batch := 0; ; batch++ {
+// sendDue handles the assignments whose next notice is due, earliest
+// deadline first, in batches of one transaction each: the notices are
+// queued and the next look scheduled together, so a crash repeats a batch or
+// nothing. It stops at the tick's budget (planBudget: reminders queued, and
+// assignments looked at): what is left stays due and goes first in the next
+// tick, so a fan-out bigger than a minute's sending spans ticks, each as
+// cheap as the budget; backlog says so. The Office's notes are gathered
+// until a tick finds nothing left, which sends them once.
+func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time) (sent int, backlog bool, err error) {
+	st := &b.rem
+	if st.notes == nil {
+		st.notes = newTickNotes()
+	}
+	budget := b.planBudget()
+	looked := 0
+	for {
+		limit := min(tickBatch, budget-sent, lookFactor*budget-looked)
+		if limit <= 0 {
+			next, err := b.store.Read(ctx).NextNoticeAt()
+			if err != nil {
+				return sent, false, fmt.Errorf("plan reminders: %w", err)
+			}
+			if !next.IsZero() && !next.After(now) {
+				return sent, true, nil // the next tick goes on with it
+			}
+			break // the budget was just enough
+		}
 		var n, queued int
-		batchNotes := newTickNotes()
+		var batchNotes *tickNotes
 		err := b.store.Tx(ctx, func(tx *db.Tx) error {
 			batchNotes = newTickNotes()
 			var err error
-			n, queued, err = b.planBatch(tx, pl, now, batchNotes)
+			n, queued, err = b.planBatch(tx, pl, now, limit, batchNotes)
 			return err
 		})
 		if err != nil {
-			return sent, fmt.Errorf("plan reminders: %w", err)
+			return sent, false, fmt.Errorf("plan reminders: %w", err)
 		}
 		sent += queued
-		notes.merge(batchNotes)
-		if n < tickBatch {
+		looked += n
+		st.notes.merge(batchNotes)
+		if n < limit {
 			break
 		}
 	}
-	b.noteStale(ctx, pl, notes)
-	n, err := b.tellOffice(ctx, pl, now, notes)
-	return sent + n, err
+	b.noteStale(ctx, pl, st.notes)
+	n, err := b.tellOffice(ctx, pl, now, st.notes)
+	if err == nil {
+		st.notes = nil
+	}
+	return sent + n, false, err
 }
 
-// planBatch queues one batch of the core's tick (reporting.PlanTick) and
-// returns how many assignments it looked at and how many messages it queued.
-func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *tickNotes) (looked, queued int, err error) {
-	tb, err := reporting.PlanTick(tx.Reader(), pl, now, tickBatch)
+// planBatch queues one batch of at most limit due assignments of the
+// core's tick (reporting.PlanTick) and returns how many assignments it looked at and how many messages it queued.
+func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, limit int, notes *tickNotes) (looked, queued int, err error) {
+	tb, err := reporting.PlanTick(tx.Reader(), pl, now, limit)
 	if err != nil || tb.Looked == 0 {
 		return 0, 0, err
 	}

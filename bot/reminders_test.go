@@ -520,7 +520,7 @@ func TestSnoozeButton(t *testing.T) {
 	toast := func(from models.User) string {
 		t.Helper()
 		h.srv.InjectCallback(from, head.ID, msg.MessageID, data)
-		ctx, cancel := telegramtest.Within(5 * time.Second)
+		ctx, cancel := telegramtest.Within(slowWait)
 		defer cancel()
 		got, err := h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
 			return s.Method == "answerCallbackQuery" && s.Text != "" && strings.Contains(fmt.Sprint(s.CallbackQueryID), "cbq-")
@@ -535,7 +535,7 @@ func TestSnoozeButton(t *testing.T) {
 		t.Errorf("other unit's toast %q", got)
 	}
 	// Friday: the next working day is Monday.
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	h.srv.InjectCallback(head, head.ID, msg.MessageID, data)
 	got, err := h.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {

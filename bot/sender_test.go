@@ -826,7 +826,7 @@ func TestSenderRunWakesOnKick(t *testing.T) {
 	for i := range 3 {
 		f.enqueue(db.OutMessage{ChatID: 42, Text: fmt.Sprintf("tin %d", i)})
 		f.sender.Kick()
-		wait, stop := telegramtest.Within(10 * time.Second)
+		wait, stop := telegramtest.Within(slowWait)
 		_, err := f.srv.WaitCount(wait, i+1, telegramtest.ToChat(42))
 		stop()
 		if err != nil {
@@ -840,7 +840,7 @@ func TestSenderRunWakesOnKick(t *testing.T) {
 	// a Kick.
 	f.enqueue(db.OutMessage{ChatID: 42, Text: "sau một giờ", NotBefore: f.clock().Add(time.Hour)})
 	f.advance(time.Hour)
-	wait, stop := telegramtest.Within(10 * time.Second)
+	wait, stop := telegramtest.Within(slowWait)
 	defer stop()
 	if _, err := f.srv.WaitCount(wait, 4, telegramtest.ToChat(42)); err != nil {
 		t.Fatalf("a message due after the clock moved was not sent: %v", err)

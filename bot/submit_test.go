@@ -136,7 +136,7 @@ func (f *subFixture) press(user models.User, s telegramtest.Sent, label string) 
 // waitToast waits for the answer to a button press containing want.
 func (f *subFixture) waitToast(want string) {
 	f.t.Helper()
-	ctx, cancel := telegramtest.Within(5 * time.Second)
+	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
 	if _, err := f.srv.WaitSent(ctx, func(s telegramtest.Sent) bool {
 		return s.Method == "answerCallbackQuery" && strings.Contains(s.Text, want)

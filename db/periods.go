@@ -1,9 +1,13 @@
 package db
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -53,8 +57,9 @@ func (a Assignment) Open() bool { return a.Status == StatusOpen || a.Status == S
 func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 	var old Period
 	var start, end, due, deadline int64
-	err := tx.queryRow(`SELECT id, due_at, deadline_at, start_at, end_at FROM periods WHERE obligation_id = ? AND key = ?`, p.ObligationID, p.Key).
-		Scan(&old.ID, &due, &deadline, &start, &end)
+	var oldSig string
+	err := tx.queryRow(`SELECT id, due_at, deadline_at, start_at, end_at, units_sig FROM periods WHERE obligation_id = ? AND key = ?`, p.ObligationID, p.Key).
+		Scan(&old.ID, &due, &deadline, &start, &end, &oldSig)
 	switch {
 	case err == sql.ErrNoRows:
 		res, err := tx.exec(`INSERT INTO periods (obligation_id, key, start_at, end_at, due_at, deadline_at, moved_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -88,6 +93,13 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 		// already due before they existed.
 		return p, nil
 	}
+	// The units are checked only when they changed since the last time: the
+	// daily upkeep calls this for every coming period, and checking 100,000
+	// units' assignments in each took seconds.
+	sig := unitsSig(unitIDs)
+	if sig == oldSig {
+		return p, nil
+	}
 	// One statement for all units: a department of 10,000 units must not
 	// cost 10,000 round trips every time periods are checked.
 	ids, err := json.Marshal(unitIDs)
@@ -99,7 +111,31 @@ func (tx *Tx) SavePeriod(p Period, unitIDs []int64) (Period, error) {
 		p.ID, p.DeadlineAt.Unix(), tx.now.Unix(), string(ids)); err != nil {
 		return p, fmt.Errorf("add assignments: %w", err)
 	}
+	// Units that no longer owe the period lose its untouched assignments
+	// here, since CloseFutureAssignments skips the periods this records.
+	if err := tx.closeFutureAssignments(unitIDs, `a.period_id = ?`, p.ID); err != nil {
+		return p, err
+	}
+	if _, err := tx.exec(`UPDATE periods SET units_sig = ? WHERE id = ?`, sig, p.ID); err != nil {
+		return p, fmt.Errorf("record period units: %w", err)
+	}
 	return p, nil
+}
+
+// unitsSig is the signature of a set of unit ids (in any order), as stored
+// in periods.units_sig. The upkeep computes it a few times per obligation
+// every day, so ids already in order (as ObligationUnitIDs gives them) are
+// not sorted again.
+func unitsSig(unitIDs []int64) string {
+	if !slices.IsSorted(unitIDs) {
+		unitIDs = slices.Sorted(slices.Values(unitIDs))
+	}
+	buf := make([]byte, 0, 8*len(unitIDs))
+	for _, id := range unitIDs {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(id))
+	}
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // movedByHand tells whether the Office moved a period's deadline from chat
@@ -118,9 +154,11 @@ func (tx *Tx) periodHasSubmissions(periodID int64) bool {
 // DropFuturePeriods removes an obligation's periods that are still in the
 // future, have no submission, and whose key is not in keep: what a changed
 // recurrence no longer produces. History is never touched.
+//
+// Only the periods not kept are checked for submissions: the check walks
+// every assignment of the period, and the daily upkeep keeps them all.
 func (tx *Tx) DropFuturePeriods(obligationID int64, keep []string) (int, error) {
-	rows, err := tx.query(`SELECT id, key FROM periods p WHERE obligation_id = ? AND deadline_at > ?
-		AND NOT EXISTS (SELECT 1 FROM submissions s JOIN assignments a ON a.id = s.assignment_id WHERE a.period_id = p.id)`, obligationID, tx.now.Unix())
+	rows, err := tx.query(`SELECT id, key FROM periods p WHERE obligation_id = ? AND deadline_at > ?`, obligationID, tx.now.Unix())
 	if err != nil {
 		return 0, err
 	}
@@ -141,6 +179,10 @@ func (tx *Tx) DropFuturePeriods(obligationID int64, keep []string) (int, error) 
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	drop = slices.DeleteFunc(drop, tx.periodHasSubmissions)
 	for _, id := range drop {
 		if err := tx.deletePeriod(id); err != nil {
 			return 0, err
@@ -163,15 +205,24 @@ func (tx *Tx) deletePeriod(id int64) error {
 }
 
 // CloseFutureAssignments removes the future, untouched assignments of units
-// that no longer owe an obligation (the plan changed its unit list).
+// that no longer owe an obligation (the plan changed its unit list). Periods
+// SavePeriod recorded for exactly these units are skipped: it did that work.
 func (tx *Tx) CloseFutureAssignments(obligationID int64, keepUnitIDs []int64) error {
+	return tx.closeFutureAssignments(keepUnitIDs, `p.obligation_id = ? AND p.units_sig != ?`, obligationID, unitsSig(keepUnitIDs))
+}
+
+// closeFutureAssignments removes the future, untouched assignments whose
+// unit is not in keepUnitIDs, among those where (a condition on assignments
+// a and periods p, with its args) picks.
+func (tx *Tx) closeFutureAssignments(keepUnitIDs []int64, where string, args ...any) error {
 	keep := map[int64]bool{}
 	for _, id := range keepUnitIDs {
 		keep[id] = true
 	}
+	args = append(args, tx.now.Unix())
 	rows, err := tx.query(`SELECT a.id, a.unit_id FROM assignments a JOIN periods p ON p.id = a.period_id
-		WHERE p.obligation_id = ? AND a.deadline_at > ? AND a.status = 'open'
-		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id)`, obligationID, tx.now.Unix())
+		WHERE `+where+` AND a.deadline_at > ? AND a.status = 'open'
+		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id)`, args...)
 	if err != nil {
 		return err
 	}
@@ -290,9 +341,12 @@ func (r *Reader) Item(assignmentID int64) (Item, error) {
 	return it, notFound(err)
 }
 
-// DueItems lists the assignments whose next notice is due at or before now:
-// the planner's work for one tick, found through an index so that a quiet
-// tick costs nothing however big the department. (See dueItems: the
+// DueItems lists at most limit assignments whose next notice is due at or
+// before now, earliest deadline first (then the longest waiting, then by
+// id): the planner's work for
+// one tick, found through an index so that a quiet tick costs nothing
+// however big the department, and a tick that cannot take everything due
+// takes the most urgent. (See dueItems: the
 // assignments are read alone and their context looked up once.)
 func (r *Reader) DueItems(now time.Time, limit int) ([]Item, error) {
 	return r.dueItems(now, limit)
@@ -318,9 +372,21 @@ func (r *Reader) ItemsBetween(from, to time.Time) ([]Item, error) {
 	return r.items(`WHERE a.deadline_at >= ? AND a.deadline_at < ? AND o.closed_at IS NULL ORDER BY a.deadline_at, o.code, u.code`, from.Unix(), to.Unix())
 }
 
-// OverdueItems lists open assignments whose deadline has passed.
-func (r *Reader) OverdueItems(now time.Time) ([]Item, error) {
-	return r.items(`WHERE a.status IN ('open', 'returned') AND a.deadline_at <= ? AND o.closed_at IS NULL AND u.closed_at IS NULL ORDER BY a.deadline_at, o.code, u.code`, now.Unix())
+// overdueWhere picks the open assignments of open units and obligations
+// whose deadline has passed, through the assignments_overdue index.
+const overdueWhere = `WHERE a.status IN ('open', 'returned') AND a.deadline_at <= ? AND o.closed_at IS NULL AND u.closed_at IS NULL `
+
+// OverdueItems lists the first limit open assignments whose deadline has
+// passed (by deadline, obligation code, unit code) and says how many there
+// are in all: a digest shows a page, never the whole list, so it costs the
+// same however big the department.
+func (r *Reader) OverdueItems(now time.Time, limit int) ([]Item, int, error) {
+	var total int
+	if err := r.queryRow(`SELECT COUNT(*)`+itemFrom+overdueWhere, now.Unix()).Scan(&total); err != nil || total == 0 {
+		return nil, 0, err
+	}
+	items, err := r.items(overdueWhere+`ORDER BY a.deadline_at, o.code, u.code LIMIT ?`, now.Unix(), limit)
+	return items, total, err
 }
 
 // SetNextNotice schedules when the planner looks at an assignment again; the

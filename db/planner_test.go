@@ -78,7 +78,7 @@ func planTest(t *testing.T) (*Store, []int64) {
 }
 
 // DueItems reads assignments and their context separately; what it returns
-// must be what the joined query (Item) says, in next-notice order.
+// must be what the joined query (Item) says, earliest deadline first.
 func TestDueItemsMatchTheJoin(t *testing.T) {
 	s, _ := planTest(t)
 	ctx := context.Background()
@@ -97,6 +97,11 @@ func TestDueItemsMatchTheJoin(t *testing.T) {
 		if _, err := tx.exec(`UPDATE assignments SET snoozed_until = 40, status = 'returned' WHERE next_notice_at = 30`); err != nil {
 			return err
 		}
+		// Deadlines in another order than both the ids and the schedule:
+		// the one due last has the earliest deadline.
+		if _, err := tx.exec(`UPDATE assignments SET deadline_at = 9000 - next_notice_at * 100 WHERE next_notice_at IS NOT NULL`); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {
@@ -108,7 +113,7 @@ func TestDueItemsMatchTheJoin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := r.items(`WHERE a.next_notice_at IS NOT NULL AND a.next_notice_at <= ? ORDER BY a.next_notice_at, a.id LIMIT ?`, 1000, limit)
+		want, err := r.items(`WHERE a.next_notice_at IS NOT NULL AND a.next_notice_at <= ? ORDER BY a.deadline_at, a.next_notice_at, a.id LIMIT ?`, 1000, limit)
 		if err != nil {
 			t.Fatal(err)
 		}

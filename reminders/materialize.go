@@ -23,7 +23,7 @@ func EnsurePeriods(tx *db.Tx, pol Policy) error {
 	cal := pol.Calendar()
 	loc := cal.Location()
 	r := tx.Reader()
-	obs, err := r.Obligations(true)
+	obs, err := r.ObligationsBare(true)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 
 // Limits are Telegram's broadcast limits, enforced (opt-in) on message sends:
 // sendMessage, sendDocument, sendPhoto, copyMessage and forwardMessage. They
-// use sliding windows on real time. A zero field means no limit. Telegram's
+// use sliding windows on real time (or on the clock WithLimitClock gives). A zero field means no limit. Telegram's
 // values are Global 30, PerChat 1, PerGroup 20; benchmarks scale them up.
 type Limits struct {
 	Global   int // accepted sends per second over all chats
@@ -111,7 +111,7 @@ func (l *limiter) admit(chatID int64, now time.Time) (time.Duration, bool) {
 
 // admitLocked applies the limits to a send to chatID.
 func (s *Server) admitLocked(chatID int64) *APIError {
-	wait, ok := s.st.limiter.admit(chatID, time.Now())
+	wait, ok := s.st.limiter.admit(chatID, s.limitNow())
 	if ok {
 		return nil
 	}

@@ -51,6 +51,10 @@ type Server struct {
 	// localDir is the working directory of --local mode (local.go); guarded by mu.
 	localDir string
 
+	// limitNow is the clock of the rate limits (real time unless
+	// WithLimitClock).
+	limitNow func() time.Time
+
 	ln   net.Listener
 	http *http.Server
 	url  string
@@ -86,10 +90,19 @@ func WithBotUser(u models.User) Option {
 	return func(s *Server) { s.botUser = u }
 }
 
-// WithClock sets the clock used for message dates (not for rate limits, which
-// always run on real time so benchmarks measure what they achieve).
+// WithClock sets the clock used for message dates (not for rate limits,
+// which run on real time so benchmarks measure what they achieve, unless
+// WithLimitClock says otherwise).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
+}
+
+// WithLimitClock sets the clock the rate limits are enforced on: a
+// simulated clock (the sender's FakePacer) lets a benchmark run a fan-out at
+// Telegram's real limits in simulated time. Sends must then reach the server
+// in the simulated order, one at a time.
+func WithLimitClock(now func() time.Time) Option {
+	return func(s *Server) { s.limitNow = now }
 }
 
 // WithLimits enables rate limiting from the start; see Limits.
@@ -113,9 +126,10 @@ func New(opts ...Option) *Server {
 			FirstName: "Report Bot",
 			Username:  "reportbot_test_bot",
 		},
-		now:   time.Now,
-		retry: WebhookRetry{Attempts: 3, Delay: 10 * time.Millisecond},
-		st:    newState(),
+		now:      time.Now,
+		limitNow: time.Now,
+		retry:    WebhookRetry{Attempts: 3, Delay: 10 * time.Millisecond},
+		st:       newState(),
 	}
 	s.life, s.kill = context.WithCancel(context.Background())
 	s.done = s.life.Done()

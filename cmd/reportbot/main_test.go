@@ -217,7 +217,7 @@ func TestQuickStart(t *testing.T) {
 	srv.InjectText(telegramtest.PrivateChat(head), head, "/start "+token(headInvite))
 	wait := func(chatID int64, want string) {
 		t.Helper()
-		wctx, wcancel := telegramtest.Within(10 * time.Second)
+		wctx, wcancel := telegramtest.Within(60 * time.Second)
 		defer wcancel()
 		if _, err := srv.WaitSent(wctx, func(s telegramtest.Sent) bool {
 			return s.ChatID == chatID && strings.Contains(s.Text, want)
