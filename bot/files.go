@@ -252,22 +252,6 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if tf.FileSize > b.maxFileSize() {
 		return nil, &fileProblem{code: "too_big", name: name}
 	}
-	dir := filepath.Join(b.cfg.DataDir, filesDir, incomingDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, &fileProblem{code: "storage", name: name, err: err}
-	}
-	out, err := os.CreateTemp(dir, "dl-*")
-	if err != nil {
-		return nil, &fileProblem{code: "storage", name: name, err: err}
-	}
-	d := &download{File: f, tmp: out.Name()}
-	defer func() {
-		if err != nil {
-			out.Close()
-			d.discard()
-		}
-	}()
-
 	// A download that stops sending is cancelled after the stall time; one
 	// that keeps sending may take as long as it needs.
 	stall := b.cfg.DownloadStall
@@ -292,11 +276,41 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("status %d", resp.StatusCode)}
 	}
+	d, err := b.spool(f, resp.Body, func() { watchdog.Reset(stall) })
+	if err != nil {
+		return nil, err
+	}
+	if tf.FileSize > 0 && d.size != tf.FileSize {
+		d.discard()
+		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("got %d of %d bytes", d.size, tf.FileSize)}
+	}
+	return d, nil
+}
+
+// spool streams a file's bytes to the incoming folder while hashing them
+// (they are never all in memory) and checks its size and content: a file
+// from Telegram and one uploaded on the desk pass the same checks.
+func (b *Bot) spool(f File, body io.Reader, onRead func()) (_ *download, err error) {
+	name := f.displayName()
+	dir := filepath.Join(b.cfg.DataDir, filesDir, incomingDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, &fileProblem{code: "storage", name: name, err: err}
+	}
+	out, err := os.CreateTemp(dir, "dl-*")
+	if err != nil {
+		return nil, &fileProblem{code: "storage", name: name, err: err}
+	}
+	d := &download{File: f, tmp: out.Name()}
+	defer func() {
+		if err != nil {
+			out.Close()
+			d.discard()
+		}
+	}()
 	limit := b.maxFileSize()
 	h := sha256.New()
 	head := &prefixWriter{max: sniffLen}
-	body := &progressReader{r: io.LimitReader(resp.Body, limit+1), onRead: func() { watchdog.Reset(stall) }}
-	n, err := io.Copy(io.MultiWriter(out, h, head), body)
+	n, err := io.Copy(io.MultiWriter(out, h, head), &progressReader{r: io.LimitReader(body, limit+1), onRead: onRead})
 	if err != nil {
 		if isWriteErr(err) {
 			return nil, &fileProblem{code: "storage", name: name, err: err}
@@ -305,9 +319,6 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	}
 	if n > limit {
 		return nil, &fileProblem{code: "too_big", name: name}
-	}
-	if tf.FileSize > 0 && n != tf.FileSize {
-		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("got %d of %d bytes", n, tf.FileSize)}
 	}
 	if p := checkContent(f, head.buf); p != nil {
 		return nil, p

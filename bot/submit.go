@@ -61,6 +61,9 @@ type incoming struct {
 	SenderName  string `json:"from"`
 	FirstUpdate int64  `json:"update"`
 	MediaGroup  string `json:"group,omitempty"` // the album's media_group_id
+	// uploaded holds files already received outside Telegram (the desk);
+	// such files have no chat message.
+	uploaded []*download
 }
 
 // onMemberFiles handles files from a member. Everything refusable by what
@@ -384,6 +387,9 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 // fetchAll downloads the files of in; ok is false when one was refused (the
 // member is told). The caller discards the downloads it does not place.
 func (b *Bot) fetchAll(r *Request, in incoming) (got []*download, ok bool, err error) {
+	if in.uploaded != nil {
+		return in.uploaded, true, nil
+	}
 	for _, f := range in.Files {
 		d, err := b.fetch(r.ctx, f)
 		var p *fileProblem
@@ -535,8 +541,11 @@ func (b *Bot) queueAlbumPart(r *Request, tx *db.Tx, it db.Item, in incoming, sub
 	for _, f := range files {
 		sb.WriteString("\n" + tr(lang, "sub.receipt_file", f.FileName, humanSize(f.Size, lang), f.SHA256[:12]))
 	}
-	r.Send(db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), ReplyTo: in.Messages[0],
-		Purpose: purposeReceipt, RefID: it.ID})
+	receipt := db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), Purpose: purposeReceipt, RefID: it.ID}
+	if len(in.Messages) > 0 {
+		receipt.ReplyTo = in.Messages[0]
+	}
+	r.Send(receipt)
 
 	office, err := tx.Reader().Chat(db.ChatOffice)
 	if err != nil {
@@ -615,6 +624,10 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		sb.WriteString("\n" + tr(officeLang, "sub.office_reaccepted"))
 	}
 	buttons := reviewButtons(officeLang, sub.ID)
+	if len(in.Messages) == 0 {
+		b.queueUploadedCopies(r, office, sub, sb.String(), buttons)
+		return
+	}
 	for i, msg := range in.Messages {
 		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
 			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID}

@@ -1,0 +1,375 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/desk"
+	"github.com/reportbot/reportbot/export"
+	"github.com/reportbot/reportbot/reminders"
+)
+
+// deskCore gives the desk the bot's rules: the desk's actions run the very
+// handlers the chat's buttons run, as if the member had pressed them, so the
+// same checks apply and the same messages go out. When the Telegram-free
+// core exists, this adapter is re-pointed to it.
+type deskCore struct{ b *Bot }
+
+// DeskCore is the desk's access to the rules of a report's life.
+func (b *Bot) DeskCore() desk.Core { return deskCore{b} }
+
+// deskUpdates numbers desk actions below zero, apart from Telegram's update
+// ids, so the outbox keys of their messages never meet a chat update's.
+var deskUpdates atomic.Int64
+
+func init() { deskUpdates.Store(-time.Now().UnixNano()) }
+
+// request is a desk action dressed as an update from actor in chatID.
+func (c deskCore) request(ctx context.Context, actor db.Member, chatID int64, chatType string) *Request {
+	ev := &Event{UpdateID: deskUpdates.Add(-1), ChatID: chatID, ChatType: chatType,
+		From: User{ID: actor.TelegramID, Name: actor.Name, Username: actor.Username}}
+	return &Request{ctx: ctx, b: c.b, Ev: ev, Member: &actor, Lang: pickLang(actor.Lang, "")}
+}
+
+// finish stores what the handler queued outside its own transaction and
+// wakes the sender.
+func (c deskCore) finish(r *Request, err error) error {
+	if err != nil {
+		return err
+	}
+	if len(r.replies) > 0 {
+		if err := r.Tx(func(*db.Tx) error { return nil }); err != nil {
+			return err
+		}
+	}
+	if r.sent > 0 {
+		c.b.sender.Kick()
+	}
+	return nil
+}
+
+// officeChat is where an Office decision is announced: the Office chat, as
+// when its button is pressed there, or the member's own chat without one.
+func (c deskCore) officeChat(ctx context.Context, actor db.Member) (int64, string) {
+	if office, err := c.b.store.Read(ctx).Chat(db.ChatOffice); err == nil {
+		return office.ChatID, "supergroup"
+	}
+	return actor.TelegramID, "private"
+}
+
+func (c deskCore) Lang(chosen, telegram string) string { return pickLang(chosen, telegram) }
+
+func deskState(s unitState, lang string) desk.State {
+	return desk.State{Key: stateKeys[s], Symbol: s.style().emoji, Label: s.label(lang)}
+}
+
+func (c deskCore) Grid(ctx context.Context, lang, selection string) (desk.Grid, error) {
+	b := c.b
+	rd := b.store.Read(ctx)
+	now := b.store.Now()
+	views, err := selectPeriods(rd, now, selection)
+	if errors.Is(err, errUnknownSelection) {
+		return desk.Grid{}, desk.ErrUnknownSelection
+	}
+	if err != nil {
+		return desk.Grid{}, err
+	}
+	g := buildGrid(views, now)
+	out := desk.Grid{Columns: []desk.Column{}, Rows: []desk.Row{}, Obligations: []desk.Named{}, Periods: []string{}}
+	for _, v := range views {
+		out.Columns = append(out.Columns, desk.Column{Obligation: v.Obligation.Code, Title: obligationTitle(v.Obligation, lang),
+			Period: v.Period.Key, PeriodName: reminders.PeriodName(v.Period.Key, lang), Deadline: formatDate(v.Period.DeadlineAt, b.loc)})
+	}
+	for _, u := range g.units {
+		row := desk.Row{UnitID: u.ID, Code: u.Code, Name: unitName(u, lang)}
+		for _, s := range g.cells[u.ID] {
+			row.Cells = append(row.Cells, deskState(s, lang))
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	for s := stAccepted; s < stNone; s++ {
+		out.Legend = append(out.Legend, deskState(s, lang))
+	}
+	obs, err := rd.Obligations(false)
+	if err != nil {
+		return desk.Grid{}, err
+	}
+	seen := map[string]bool{}
+	for _, o := range obs {
+		out.Obligations = append(out.Obligations, desk.Named{Code: o.Code, Name: obligationTitle(o, lang)})
+		periods, err := rd.Periods(o.ID)
+		if err != nil {
+			return desk.Grid{}, err
+		}
+		for _, p := range periods {
+			if !seen[p.Key] && !p.Start.After(now.AddDate(1, 0, 0)) {
+				seen[p.Key] = true
+				out.Periods = append(out.Periods, p.Key)
+			}
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out.Periods)))
+	return out, nil
+}
+
+// deskWindow is how far back and ahead a unit's page looks.
+const deskWindow = 400 * 24 * time.Hour
+
+func (c deskCore) Unit(ctx context.Context, lang string, unitID int64) (desk.UnitPage, error) {
+	b := c.b
+	rd := b.store.Read(ctx)
+	now := b.store.Now()
+	u, err := rd.Unit(unitID)
+	if err != nil {
+		return desk.UnitPage{}, err
+	}
+	items, err := rd.UnitItems(unitID, now.Add(-deskWindow), now.Add(deskWindow))
+	if err != nil {
+		return desk.UnitPage{}, err
+	}
+	names := memberNames{rd: rd, names: map[int64]string{}}
+	page := desk.UnitPage{UnitID: u.ID, Code: u.Code, Name: unitName(u, lang), Items: []desk.UnitItem{}, Audit: []desk.AuditLine{}}
+	var subjects []string
+	for i := len(items) - 1; i >= 0; i-- { // latest deadline first
+		it := items[i]
+		view := desk.UnitItem{AssignmentID: it.ID, Obligation: it.Obligation.Code, Title: obligationTitle(it.Obligation, lang),
+			PeriodName: reminders.PeriodName(it.Period.Key, lang), Deadline: formatDate(it.DeadlineAt, b.loc),
+			State: deskState(stateOf(it, now), lang), Open: it.Open(),
+			Submissions: []desk.SubmissionView{}, Extensions: []desk.ExtensionView{}}
+		subjects = append(subjects, fmt.Sprintf("assignment:%d", it.ID))
+		subs, err := rd.Submissions(it.ID)
+		if err != nil {
+			return desk.UnitPage{}, err
+		}
+		for j := len(subs) - 1; j >= 0; j-- { // newest version first
+			s := subs[j]
+			subjects = append(subjects, fmt.Sprintf("submission:%d", s.ID))
+			sv := desk.SubmissionView{ID: s.ID, Version: s.Version, Receipt: s.Receipt(), DocNumber: s.DocNumber,
+				ReceivedAt: formatDateTime(s.ReceivedAt, b.loc), SentBy: names.of(s.MemberID), Source: s.Source,
+				Timeliness: b.lateness(lang, s, it), Status: s.Status, StatusText: tr(lang, "desk.sub_"+s.Status),
+				ReviewedBy: names.of(s.ReviewedBy), Reason: s.ReviewNote, Files: deskFiles(s.Files, lang)}
+			if !s.ReviewedAt.IsZero() {
+				sv.ReviewedAt = formatDateTime(s.ReviewedAt, b.loc)
+			}
+			view.Submissions = append(view.Submissions, sv)
+		}
+		exts, err := rd.Extensions(it.ID)
+		if err != nil {
+			return desk.UnitPage{}, err
+		}
+		for _, e := range exts {
+			subjects = append(subjects, fmt.Sprintf("extension:%d", e.ID))
+			view.Extensions = append(view.Extensions, desk.ExtensionView{ID: e.ID, Reason: e.Reason,
+				Proposed: formatDate(e.ProposedAt, b.loc), Status: e.Status, StatusText: tr(lang, "desk.ext_"+e.Status)})
+		}
+		page.Items = append(page.Items, view)
+	}
+	trail, err := rd.AuditAbout(subjects)
+	if err != nil {
+		return desk.UnitPage{}, err
+	}
+	for _, e := range trail {
+		page.Audit = append(page.Audit, desk.AuditLine{At: formatDateTime(e.At, b.loc), Who: names.of(e.MemberID),
+			Action: auditLabel(lang, e.Action), Detail: e.Detail})
+	}
+	return page, nil
+}
+
+// auditLabel names an audit action in lang; actions the desk has no words
+// for are shown as recorded.
+func auditLabel(lang, action string) string {
+	if _, ok := textsVI["desk.audit_"+action]; !ok {
+		return action
+	}
+	return tr(lang, "desk.audit_"+action)
+}
+
+// memberNames looks members' names up once each.
+type memberNames struct {
+	rd    *db.Reader
+	names map[int64]string
+}
+
+func (n memberNames) of(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if name, ok := n.names[id]; ok {
+		return name
+	}
+	m, err := n.rd.Member(id)
+	if err != nil {
+		return ""
+	}
+	n.names[id] = m.Name
+	return m.Name
+}
+
+func deskFiles(files []db.SubmissionFile, lang string) []desk.FileView {
+	out := []desk.FileView{}
+	for _, f := range files {
+		out = append(out, desk.FileView{ID: f.ID, Name: f.FileName, Size: humanSize(f.Size, lang)})
+	}
+	return out
+}
+
+// registerLimit is how many lines of the register one search shows.
+const registerLimit = 200
+
+func (c deskCore) Register(ctx context.Context, lang, query string) ([]desk.RegisterRow, error) {
+	b := c.b
+	entries, err := b.store.Read(ctx).Register(query, registerLimit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]desk.RegisterRow, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, desk.RegisterRow{Receipt: e.Receipt(), ReceivedAt: formatDateTime(e.ReceivedAt, b.loc), UnitID: e.Item.UnitID,
+			Unit: e.Item.Unit.Code + " — " + unitName(e.Item.Unit, lang), Obligation: obligationTitle(e.Item.Obligation, lang),
+			PeriodName: reminders.PeriodName(e.Item.Period.Key, lang), DocNumber: e.DocNumber,
+			Status: tr(lang, "desk.sub_"+e.Status), Files: deskFiles(e.Files, lang)})
+	}
+	return out, nil
+}
+
+func (c deskCore) Export(ctx context.Context, w io.Writer, selection string) error {
+	rep, err := ExportReport(c.b.store.Read(ctx), c.b.loc, c.b.store.Now(), selection)
+	if errors.Is(err, errUnknownSelection) {
+		return desk.ErrUnknownSelection
+	}
+	if err != nil {
+		return err
+	}
+	return export.XLSX(w, rep)
+}
+
+func (c deskCore) Accept(ctx context.Context, actor db.Member, submissionID int64) (desk.Outcome, error) {
+	chatID, chatType := c.officeChat(ctx, actor)
+	r := c.request(ctx, actor, chatID, chatType)
+	err := c.finish(r, c.b.cbAccept(r, []string{strconv.FormatInt(submissionID, 10)}))
+	return c.reviewOutcome(r, submissionID, db.SubAccepted, err)
+}
+
+func (c deskCore) Return(ctx context.Context, actor db.Member, submissionID int64, reason string) (desk.Outcome, error) {
+	r := c.request(ctx, actor, actor.TelegramID, "private")
+	r.Ev.Text = reason
+	if !staffOnly(r, "review.not_allowed") {
+		return desk.Outcome{Message: r.callbackText}, nil
+	}
+	// The chat asks for the reason and waits for it; the desk has it at hand.
+	p := db.PendingInput{TelegramID: actor.TelegramID, ChatID: actor.TelegramID, Kind: inputReturnReason, RefID: submissionID}
+	if err := c.b.store.Tx(ctx, func(tx *db.Tx) error { return tx.SetPendingInput(p) }); err != nil {
+		return desk.Outcome{}, err
+	}
+	err := c.finish(r, c.b.inputReturn(r, p))
+	return c.reviewOutcome(r, submissionID, db.SubReturned, err)
+}
+
+// reviewOutcome tells whether the review left the submission in want, as
+// this member's doing, and what the chat would have said.
+func (c deskCore) reviewOutcome(r *Request, submissionID int64, want string, err error) (desk.Outcome, error) {
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	sub, err := c.b.store.Read(r.ctx).Submission(submissionID)
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	done := r.sent > 0 && sub.Status == want && sub.ReviewedBy == r.Member.ID
+	msg := r.callbackText
+	switch {
+	case done && want == db.SubReturned:
+		msg = r.T("review.returned_ok")
+	case !done && msg == "":
+		msg = r.T("review.already")
+	}
+	return desk.Outcome{Done: done, Message: msg}, nil
+}
+
+func (c deskCore) Decide(ctx context.Context, actor db.Member, extensionID int64, approve bool) (desk.Outcome, error) {
+	chatID, chatType := c.officeChat(ctx, actor)
+	r := c.request(ctx, actor, chatID, chatType)
+	if err := c.finish(r, c.b.decideExtension(r, []string{strconv.FormatInt(extensionID, 10)}, approve)); err != nil {
+		return desk.Outcome{}, err
+	}
+	return desk.Outcome{Done: r.sent > 0, Message: r.callbackText}, nil
+}
+
+func (c deskCore) Submit(ctx context.Context, actor db.Member, assignmentID int64, fileName string, body io.Reader) (desk.Outcome, error) {
+	b := c.b
+	r := c.request(ctx, actor, actor.TelegramID, "private")
+	it, err := b.store.Read(ctx).Item(assignmentID)
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	if !actor.Role.NeedsUnit() || it.UnitID != actor.UnitID {
+		return desk.Outcome{Message: r.T("sub.not_unit")}, nil
+	}
+	before, err := b.store.Read(ctx).Submissions(it.ID)
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	f := File{Name: fileName}
+	refused := func(p *fileProblem) (desk.Outcome, error) {
+		b.refuse(r, p)
+		return desk.Outcome{Message: lastReply(r)}, nil
+	}
+	if p := checkName(f); p != nil {
+		return refused(p)
+	}
+	d, err := b.spool(f, body, func() {})
+	var p *fileProblem
+	if errors.As(err, &p) {
+		return refused(p)
+	}
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	in := incoming{ChatID: actor.TelegramID, SenderName: actor.Name, FirstUpdate: r.Ev.UpdateID, uploaded: []*download{d}}
+	err = b.receive(r, it, in)
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	after, err := b.store.Read(ctx).Submissions(it.ID)
+	if err != nil {
+		return desk.Outcome{}, err
+	}
+	if len(after) == len(before) {
+		return desk.Outcome{Message: lastReply(r)}, nil
+	}
+	if err := c.finish(r, nil); err != nil {
+		return desk.Outcome{}, err
+	}
+	return desk.Outcome{Done: true, Message: r.T("desk.submitted", after[len(after)-1].Receipt())}, nil
+}
+
+// lastReply is what the chat would have answered a refused or repeated
+// file; the desk shows it instead of sending it.
+func lastReply(r *Request) string {
+	if len(r.replies) == 0 {
+		return ""
+	}
+	return r.replies[len(r.replies)-1].Text
+}
+
+// queueUploadedCopies sends the Office the files of a submission uploaded on
+// the desk (no chat message to copy), the summary and the review buttons on
+// the last one.
+func (b *Bot) queueUploadedCopies(r *Request, office db.BoundChat, sub db.Submission, summary, buttons string) {
+	for i, f := range sub.Files {
+		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindDocument,
+			FilePath: filepath.Join(b.cfg.DataDir, filepath.FromSlash(f.StoredPath)), FileName: f.FileName, Purpose: "submission", RefID: sub.ID}
+		if i == len(sub.Files)-1 {
+			m.Text, m.Markup = summary, buttons
+		}
+		r.Send(m)
+	}
+}
