@@ -333,7 +333,7 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, assignmentID int6
 	if err != nil {
 		return desk.Outcome{}, err
 	}
-	in := incoming{ChatID: actor.TelegramID, SenderName: actor.Name, FirstUpdate: r.Ev.UpdateID, uploaded: []*download{d}}
+	in := incoming{ChatID: actor.TelegramID, Files: []File{f}, SenderName: actor.Name, FirstUpdate: r.Ev.UpdateID, uploaded: []*download{d}}
 	err = b.receive(r, it, in)
 	if err != nil {
 		return desk.Outcome{}, err

@@ -359,8 +359,8 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 			fmt.Sprintf("%s v%d %s", sub.Receipt(), sub.Version, it.Unit.Code)); err != nil {
 			return err
 		}
-		for _, msg := range in.Messages[1:] {
-			if msg != in.Messages[0] {
+		for i, msg := range in.Messages {
+			if i > 0 && msg != in.Messages[0] {
 				if err := tx.RememberMessage(in.ChatID, msg, purposeAlbum, sub.ID); err != nil {
 					return err
 				}
@@ -602,8 +602,11 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		sb.WriteString("\n\n" + tr(lang, "sub.accepted_before"))
 	}
 	sb.WriteString("\n\n" + tr(lang, "sub.receipt_next"))
-	r.Send(db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), ReplyTo: in.Messages[0],
-		Purpose: purposeReceipt, RefID: it.ID})
+	receipt := db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), Purpose: purposeReceipt, RefID: it.ID}
+	if len(in.Messages) > 0 {
+		receipt.ReplyTo = in.Messages[0]
+	}
+	r.Send(receipt)
 
 	office, err := tx.Reader().Chat(db.ChatOffice)
 	if err != nil {
