@@ -167,4 +167,3 @@ func TestDeskHeadSeesOnlyTheirUnit(t *testing.T) {
 		t.Errorf("head accepting: %d, want 403", res.StatusCode)
 	}
 }
-
