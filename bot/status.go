@@ -157,7 +157,7 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard(kb...)})
+	r.ReplyWith(db.OutMessage{Text: text, Markup: b.withDeskButton(r, kb)})
 	return nil
 }
 

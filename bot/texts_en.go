@@ -350,4 +350,5 @@ var textsEN = map[string]string{
 	"desk.web_link":                "🔗 Sign-in link to the Office's desk (single use, valid 10 minutes):\n%s\n\nDo not pass this link on to anyone.",
 	"desk.web_off":                 "The desk in a browser is not enabled on the server. Please ask an administrator.",
 	"desk.button":                  "🗂 Open the desk",
+	"cmd.web":                      "Open the desk in a browser",
 }

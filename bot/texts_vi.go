@@ -360,4 +360,5 @@ var textsVI = map[string]string{
 	"desk.web_link":                "🔗 Đường dẫn đăng nhập Bàn làm việc của Văn phòng Sở (dùng một lần, hiệu lực 10 phút):\n%s\n\nĐồng chí không chuyển đường dẫn này cho người khác.",
 	"desk.web_off":                 "Bàn làm việc trên trình duyệt chưa được bật trên máy chủ. Đề nghị liên hệ quản trị viên.",
 	"desk.button":                  "🗂 Bàn làm việc",
+	"cmd.web":                      "Mở Bàn làm việc trên trình duyệt",
 }

@@ -154,3 +154,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("desk page", "err", err)
 	}
 }
+
+// LoginLink is the sign-in link for a login token, given the desk's public
+// address (".../app/").
+func LoginLink(deskURL, token string) string {
+	return strings.TrimRight(deskURL, "/") + "/login?t=" + token
+}

@@ -46,6 +46,7 @@ type runOptions struct {
 	workers    int
 	httpAddr   string
 	maxFileMB  int
+	desk       *deskOptions // desk.go
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -59,7 +60,11 @@ func (a *app) cmdRun(args []string) error {
 	fs.IntVar(&o.workers, "workers", 8, "chats handled at once")
 	fs.IntVar(&o.maxFileMB, "max-file-mb", 0, "largest report file in MB (default 20, the public Bot API's download limit; raise it with a local Bot API server)")
 	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
+	o.desk = a.deskFlags(fs)
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.desk.check(); err != nil {
 		return err
 	}
 	o.dataDir = *dataDir
@@ -83,7 +88,7 @@ func (a *app) cmdRun(args []string) error {
 	}
 	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
-		Location: loc, Log: log, Workers: o.workers,
+		Location: loc, Log: log, Workers: o.workers, DeskURL: o.desk.url,
 	}
 	if o.maxFileMB > 0 {
 		cfg.MaxFileSize = int64(o.maxFileMB) << 20
@@ -96,29 +101,50 @@ func (a *app) cmdRun(args []string) error {
 		return err
 	}
 	log.Info("reportbot started", "bot", "@"+b.Username(), "data", o.dataDir, "mode", mode(o.webhookURL))
+	b.SetDeskMenuButtons(a.ctx)
 
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
+	// The HTTP servers are shut down as soon as the bot stops, before
+	// waiting for their goroutines: a deferred Shutdown would run only after
+	// that wait, and the process would never exit.
+	var servers []*http.Server
+	defer func() { shutdownAll(servers) }()
 	if o.webhookURL != "" {
 		srv, err := a.startWebhook(ctx, b, o, &wg)
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
+		servers = append(servers, srv)
 	}
 	if o.httpAddr != "" {
-		srv, err := serveOps(b, o.httpAddr, &wg)
+		handler, err := withDesk(b, store, token, o.dataDir, o.desk, ops.Handler(b, ops.DefaultLimits))
 		if err != nil {
 			return err
 		}
-		defer srv.Shutdown(context.Background())
-		log.Info("health and metrics", "addr", o.httpAddr)
+		srv, err := serveOps(handler, o.httpAddr, &wg)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, srv)
+		log.Info("health, metrics and the desk (/app/)", "addr", o.httpAddr)
 	}
 	err = b.Run(ctx, o.webhookURL == "")
+	shutdownAll(servers)
+	servers = nil
 	wg.Wait()
 	log.Info("reportbot stopped")
 	return err
+}
+
+// shutdownAll stops the HTTP servers, giving open requests a few seconds.
+func shutdownAll(servers []*http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		srv.Shutdown(ctx)
+	}
 }
 
 func mode(webhookURL string) string {
@@ -181,13 +207,13 @@ func planLocation(ctx context.Context, store *db.Store) (*time.Location, error) 
 	return pol.Location(), nil
 }
 
-// serveOps serves /healthz and /metrics for the operator.
-func serveOps(b *bot.Bot, addr string, wg *sync.WaitGroup) (*http.Server, error) {
+// serveOps serves /healthz and /metrics for the operator, and the desk.
+func serveOps(handler http.Handler, addr string, wg *sync.WaitGroup) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, configError{fmt.Sprintf("--http %s: %v", addr, err)}
 	}
-	srv := &http.Server{Handler: ops.Handler(b, ops.DefaultLimits), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/reportbot/reportbot/db"
+	"github.com/reportbot/reportbot/desk"
+)
+
+// The chat's doors to the Office's desk: /web gives a single-use sign-in
+// link for a browser, the menu button opens the desk as a Mini App for the
+// Office, admins and the Director, and /status carries a button to it.
+
+func (b *Bot) registerDesk() {
+	b.addCommand(&command{name: "web", roles: everyone, handle: b.cmdWeb})
+}
+
+// cmdWeb answers with a sign-in link valid DefaultLoginTTL, usable once.
+func (b *Bot) cmdWeb(r *Request) error {
+	if b.cfg.DeskURL == "" {
+		r.Reply(r.T("desk.web_off"))
+		return nil
+	}
+	return r.Tx(func(tx *db.Tx) error {
+		token, err := tx.CreateDeskLogin(r.Member.ID, desk.DefaultLoginTTL)
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "web_login", "", ""); err != nil {
+			return err
+		}
+		r.Reply(r.T("desk.web_link", desk.LoginLink(b.cfg.DeskURL, token)))
+		return nil
+	})
+}
+
+// deskMenuRoles are the roles whose menu button opens the desk.
+var deskMenuRoles = []db.Role{db.RoleOffice, db.RoleAdmin, db.RoleDirector}
+
+// setDeskMenuButton makes a member's menu button open the desk. Like the
+// command menu it is a convenience: a failure is logged, not fatal.
+func (b *Bot) setDeskMenuButton(ctx context.Context, m db.Member, lang string) {
+	if b.cfg.DeskURL == "" || !hasRole(deskMenuRoles, m.Role) {
+		return
+	}
+	_, err := b.tg.SetChatMenuButton(ctx, &tgbot.SetChatMenuButtonParams{ChatID: m.TelegramID,
+		MenuButton: models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: tr(lang, "desk.button"), WebApp: models.WebAppInfo{URL: b.cfg.DeskURL}}})
+	if err != nil {
+		b.log.Warn("set menu button", "err", redact(err.Error(), b.cfg.Token))
+	}
+}
+
+// SetDeskMenuButtons gives every Office member, admin and the Director the
+// desk's menu button (nothing when the desk has no public address); run
+// calls it at start for members who joined before the desk was enabled.
+func (b *Bot) SetDeskMenuButtons(ctx context.Context) {
+	if b.cfg.DeskURL == "" {
+		return
+	}
+	for _, role := range deskMenuRoles {
+		members, err := b.store.Read(ctx).MembersByRole(role)
+		if err != nil {
+			b.log.Warn("set menu buttons", "err", err)
+			return
+		}
+		for _, m := range members {
+			b.setDeskMenuButton(ctx, m, pickLang(m.Lang, ""))
+		}
+	}
+}
+
+// withDeskButton is a keyboard with a last row opening the desk: a Mini App
+// button in a private chat, a link in a group (Telegram allows Web App
+// buttons only in private chats).
+func (b *Bot) withDeskButton(r *Request, rows [][]Button) string {
+	kb := inlineMarkup(rows)
+	if b.cfg.DeskURL != "" {
+		btn := models.InlineKeyboardButton{Text: r.T("desk.button")}
+		if r.Ev.Private() {
+			btn.WebApp = &models.WebAppInfo{URL: b.cfg.DeskURL}
+		} else {
+			btn.URL = b.cfg.DeskURL
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{btn})
+	}
+	raw, _ := json.Marshal(kb)
+	return string(raw)
+}
