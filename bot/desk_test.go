@@ -30,9 +30,12 @@ type deskFixture struct {
 	initData string
 }
 
+// deskURL is the desk's public address in tests.
+const deskURL = "https://bot.example.gov.vn/app/"
+
 func newDeskFixture(t *testing.T) *deskFixture {
 	t.Helper()
-	f := &deskFixture{subFixture: newSubFixture(t)}
+	f := &deskFixture{subFixture: newSubFixture(t, func(b *Bot) { b.cfg.DeskURL = deskURL })}
 	f.key = desk.WebAppKey(f.srv.Token())
 	d, err := desk.New(desk.Config{Store: f.store, Core: f.bot.DeskCore(), DataDir: f.bot.cfg.DataDir, WebAppKey: f.key,
 		Script: "/stub/telegram-web-app.js", Log: testLogger()})

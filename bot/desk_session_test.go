@@ -1,0 +1,266 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
+)
+
+// browserSession is a browser outside Telegram: it keeps the session cookie
+// by hand (the cookie is Secure, and the test server speaks plain HTTP).
+type browserSession struct {
+	f      *deskFixture
+	cookie string
+	csrf   string
+}
+
+// webLogin asks for a link with /web in the private chat, as a member
+// would, and opens it.
+func (f *deskFixture) webLogin(u models.User) *browserSession {
+	f.t.Helper()
+	f.srv.InjectText(telegramtest.PrivateChat(u), u, "/web")
+	msg := f.waitText(u.ID, deskURL+"login?t=")
+	token := regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(msg.Text)[1]
+	res := f.openLink(token)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/app/" {
+		f.t.Fatalf("login: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	ck := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "Secure", "SameSite=Strict", "Path=/app/"} {
+		if !strings.Contains(ck, want) {
+			f.t.Errorf("session cookie %q lacks %s", ck, want)
+		}
+	}
+	s := &browserSession{f: f, cookie: strings.Split(ck, ";")[0]}
+	res, body := s.do("GET", "/app/api/me", "", nil)
+	var me struct{ CSRF string }
+	json.Unmarshal([]byte(body), &me)
+	if res.StatusCode != 200 || me.CSRF == "" {
+		f.t.Fatalf("me over the session: %d %s", res.StatusCode, body)
+	}
+	s.csrf = me.CSRF
+	return s
+}
+
+func (f *deskFixture) openLink(token string) *http.Response {
+	f.t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(f.web.URL + "/app/login?t=" + url.QueryEscape(token))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+// do makes a request over the session; csrf "" sends none.
+func (s *browserSession) do(method, path, csrf string, body io.Reader) (*http.Response, string) {
+	s.f.t.Helper()
+	req, _ := http.NewRequest(method, s.f.web.URL+path, body)
+	req.Header.Set("Cookie", s.cookie)
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res, string(raw)
+}
+
+func TestDeskWebLoginSessionCSRFAndEnd(t *testing.T) {
+	f := newDeskFixture(t)
+	f.send(telegramtest.Upload{Name: "bao-cao.pdf", Data: pdf("x")})
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	sub := f.submissions(f.item)[0]
+
+	s := f.webLogin(f.staff)
+	accept := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/accept"
+	if res, body := s.do("POST", accept, "", nil); res.StatusCode != 403 || !strings.Contains(body, "csrf") {
+		t.Errorf("accept without the CSRF token: %d %s", res.StatusCode, body)
+	}
+	if res, body := s.do("POST", accept, "forged", nil); res.StatusCode != 403 {
+		t.Errorf("accept with a forged CSRF token: %d %s", res.StatusCode, body)
+	}
+	if got := f.submissions(f.item)[0].Status; got != db.SubReceived {
+		t.Fatalf("refused requests changed the submission to %s", got)
+	}
+	res, body := s.do("POST", accept, s.csrf, nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `"done":true`) {
+		t.Fatalf("accept: %d %s", res.StatusCode, body)
+	}
+	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận báo cáo")
+	if res, body := s.do("POST", accept, s.csrf, nil); res.StatusCode != 200 || !strings.Contains(body, `"done":false`) || !strings.Contains(body, "đã xử lý rồi") {
+		t.Errorf("accepting twice: %d %s", res.StatusCode, body)
+	}
+
+	// A link works once.
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/web")
+	var token string
+	ctx, cancel := telegramtest.Within(5 * time.Second)
+	defer cancel()
+	msgs, err := f.srv.WaitCount(ctx, 2, func(m telegramtest.Sent) bool {
+		return m.ChatID == f.staff.ID && strings.Contains(m.Text, "login?t=")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token = regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(msgs[1].Text)[1]
+	if res := f.openLink(token); res.Header.Get("Set-Cookie") == "" {
+		t.Fatal("a fresh link gave no session")
+	}
+	if res := f.openLink(token); res.Header.Get("Set-Cookie") != "" || !strings.Contains(res.Header.Get("Location"), "login-invalid") {
+		t.Errorf("a used link: %d %q %q", res.StatusCode, res.Header.Get("Set-Cookie"), res.Header.Get("Location"))
+	}
+
+	// Sessions expire.
+	f.setNow(f.clock().Add(13 * time.Hour))
+	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 401 {
+		t.Errorf("a 13-hour-old session: %d, want 401", res.StatusCode)
+	}
+}
+
+func TestDeskLinkExpiresAndRemovalEndsTheSession(t *testing.T) {
+	f := newDeskFixture(t)
+	s := f.webLogin(f.head)
+
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/web")
+	msg := f.waitText(f.staff.ID, "login?t=")
+	token := regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(msg.Text)[1]
+	f.setNow(f.clock().Add(11 * time.Minute))
+	if res := f.openLink(token); res.Header.Get("Set-Cookie") != "" {
+		t.Error("an 11-minute-old link still signs in")
+	}
+
+	err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
+		m, err := tx.Reader().MemberByTelegramID(f.head.ID)
+		if err != nil {
+			return err
+		}
+		return tx.RemoveMember(m.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 403 {
+		t.Errorf("a removed member's session: %d, want 403", res.StatusCode)
+	}
+	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 401 {
+		t.Errorf("after removal the session is gone: %d, want 401", res.StatusCode)
+	}
+}
+
+func TestDeskReturnDownloadAndUploadRules(t *testing.T) {
+	f := newDeskFixture(t)
+	f.send(telegramtest.Upload{Name: "Báo cáo quý.pdf", Data: pdf("y")})
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	sub := f.submissions(f.item)[0]
+	office := "tma " + f.signed(f.staff)
+	head := "tma " + f.signed(f.head)
+	ret := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/return"
+
+	if res, body := f.call("POST", ret, office, strings.NewReader(`{"reason":"  "}`)); res.StatusCode != 400 || !strings.Contains(body, "reason_empty") {
+		t.Errorf("return without a reason: %d %s", res.StatusCode, body)
+	}
+	if res, body := f.call("POST", ret, office, strings.NewReader(`{"reason":"Thiếu phụ lục số liệu"}`)); res.StatusCode != 200 || !strings.Contains(body, `"done":true`) {
+		t.Fatalf("return: %d %s", res.StatusCode, body)
+	}
+	told := f.waitText(f.head.ID, "Văn phòng Sở trả lại báo cáo")
+	if !strings.Contains(told.Text, "Thiếu phụ lục số liệu") {
+		t.Errorf("the head was told %q", told.Text)
+	}
+	f.waitText(f.office.ID, "Lý do: Thiếu phụ lục số liệu")
+
+	file := "/app/api/files/" + strconv.FormatInt(sub.Files[0].ID, 10)
+	res, body := f.call("GET", file, head, nil)
+	if res.StatusCode != 200 || body != string(pdf("y")) {
+		t.Fatalf("download: %d %q", res.StatusCode, body)
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, "filename*=utf-8''B%C3%A1o%20c%C3%A1o%20qu%C3%BD.pdf") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	for _, path := range []string{"/app/static/../../go.mod", "/app/static/%2e%2e/desk.go", "/app/api/files/..%2f..%2freportbot.db"} {
+		if res, body := f.call("GET", path, office, nil); res.StatusCode == 200 && strings.Contains(body, "module") || strings.Contains(body, "SQLite") {
+			t.Errorf("%s reached the file system: %d", path, res.StatusCode)
+		}
+	}
+
+	upload := func(name string, data []byte) (int, string) {
+		var buf strings.Builder
+		mw := multipart.NewWriter(&buf)
+		w, _ := mw.CreateFormFile("file", name)
+		w.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", f.web.URL+"/app/api/assignments/"+strconv.FormatInt(f.item.ID, 10)+"/upload", strings.NewReader(buf.String()))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", head)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(raw)
+	}
+	if code, body := upload("virus.exe", []byte("MZ...")); code != 200 || !strings.Contains(body, `"done":false`) {
+		t.Errorf("an .exe: %d %s", code, body)
+	}
+	if code, body := upload("bao-cao.pdf", []byte("not a pdf at all")); code != 200 || !strings.Contains(body, `"done":false`) {
+		t.Errorf("a disguised PDF: %d %s", code, body)
+	}
+	if n := len(f.submissions(f.item)); n != 1 {
+		t.Fatalf("refused uploads were stored: %d submissions", n)
+	}
+	if code, body := upload("Báo cáo quý (sửa).pdf", pdf("y2")); code != 200 || !strings.Contains(body, "2/2026") {
+		t.Fatalf("the corrected report: %d %s", code, body)
+	}
+	f.waitText(f.head.ID, "Số tiếp nhận: 2/2026")
+}
+
+func TestDeskMenuButtonAndStatusButton(t *testing.T) {
+	f := newDeskFixture(t)
+	if b, ok := f.srv.MenuButtonOf(f.staff.ID); !ok || b.Type != "web_app" || b.URL != deskURL || b.Text == "" {
+		t.Errorf("Office member's menu button: %+v %v", b, ok)
+	}
+	if _, ok := f.srv.MenuButtonOf(f.head.ID); ok {
+		t.Error("a head got the Office's menu button")
+	}
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/status")
+	msg := f.waitText(f.staff.ID, "đã duyệt")
+	if !strings.Contains(msg.ReplyMarkup, `"web_app":{"url":"`+deskURL+`"}`) {
+		t.Errorf("/status in private has no desk button: %s", msg.ReplyMarkup)
+	}
+}
+
+func TestDeskRateLimit(t *testing.T) {
+	f := newDeskFixture(t)
+	auth := "tma " + f.signed(f.head)
+	limited := 0
+	for i := 0; i < 130; i++ {
+		if res, _ := f.call("GET", "/app/api/me", auth, nil); res.StatusCode == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited != 10 {
+		t.Errorf("%d of 130 requests in a minute refused, want 10 (limit 120)", limited)
+	}
+	f.setNow(f.clock().Add(time.Minute))
+	if res, _ := f.call("GET", "/app/api/me", auth, nil); res.StatusCode != 200 {
+		t.Errorf("next minute: %d", res.StatusCode)
+	}
+}
