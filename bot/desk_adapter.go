@@ -373,3 +373,7 @@ func (b *Bot) queueUploadedCopies(r *Request, office db.BoundChat, sub db.Submis
 		r.Send(m)
 	}
 }
+
+// MaxFileSize is the largest report file a member may submit, in chat or on
+// the desk.
+func (b *Bot) MaxFileSize() int64 { return b.maxFileSize() }

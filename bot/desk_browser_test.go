@@ -83,7 +83,8 @@ func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 }
 
 // screenshot keeps a picture of the page for the README when
-// REPORTBOT_DESK_SHOTS names a folder (docs/ when refreshing them).
+// REPORTBOT_DESK_SHOTS names a folder (docs/ when refreshing them);
+// quality 100 makes a PNG.
 func screenshot(t *testing.T, ctx context.Context, name string, width, height int64) {
 	t.Helper()
 	dir := os.Getenv("REPORTBOT_DESK_SHOTS")
@@ -91,7 +92,7 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 		return
 	}
 	run(t, ctx, chromedp.EmulateViewport(width, height))
-	png := value(t, ctx, chromedp.FullScreenshot(90))
+	png := value(t, ctx, chromedp.FullScreenshot(100))
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
 	}

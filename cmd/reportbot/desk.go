@@ -46,7 +46,8 @@ func (o *deskOptions) check() error {
 // withDesk serves the desk under /app/ beside the operator's endpoints. The
 // desk gets the key derived from the token, never the token.
 func withDesk(b *bot.Bot, store *db.Store, token, dataDir string, o *deskOptions, ops http.Handler) (http.Handler, error) {
-	d, err := desk.New(desk.Config{Store: store, Core: b.DeskCore(), DataDir: dataDir, WebAppKey: desk.WebAppKey(token), MaxAge: o.maxAge})
+	d, err := desk.New(desk.Config{Store: store, Core: b.DeskCore(), DataDir: dataDir, WebAppKey: desk.WebAppKey(token), MaxAge: o.maxAge,
+		MaxUpload: b.MaxFileSize()})
 	if err != nil {
 		return nil, err
 	}

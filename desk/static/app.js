@@ -140,7 +140,8 @@
     const rows = grid.rows.filter((r) => (!unit || (r.code + " " + r.name).toLowerCase().includes(unit)) &&
       (!state || r.cells.some((c) => c.key === state)));
     $("grid").tBodies[0].replaceChildren(...rows.map((r) => el("tr", { "data-unit": r.code },
-      el("th", { scope: "row" }, el("button", { type: "button", class: "linklike", onclick: () => openUnit(r.unitId) }, r.code + " — " + r.name)),
+      el("th", { scope: "row" }, el("button", { type: "button", class: "linklike", title: r.name, "aria-label": r.code + " — " + r.name, onclick: () => openUnit(r.unitId) },
+        r.code, el("span", { class: "uname", text: " — " + r.name }))),
       r.cells.map((c) => el("td", { class: "cell st-" + c.key, "data-state": c.key, title: c.label }, el("span", { "aria-hidden": "true", text: c.symbol }), el("span", { class: "skip", text: c.label }))))));
   }
 
