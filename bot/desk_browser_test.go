@@ -91,7 +91,11 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 	if dir == "" {
 		return
 	}
-	run(t, ctx, chromedp.EmulateViewport(width, height))
+	var opts []chromedp.EmulateViewportOption
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateMobile) // overlay scrollbars, as on a phone
+	}
+	run(t, ctx, chromedp.EmulateViewport(width, height, opts...))
 	png := value(t, ctx, chromedp.FullScreenshot(100))
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatal(err)
