@@ -147,16 +147,7 @@ func TestDeskLinkExpiresAndRemovalEndsTheSession(t *testing.T) {
 		t.Error("an 11-minute-old link still signs in")
 	}
 
-	err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
-		m, err := tx.Reader().MemberByTelegramID(f.head.ID)
-		if err != nil {
-			return err
-		}
-		return tx.RemoveMember(m.ID)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.removeMember(f.head)
 	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 403 {
 		t.Errorf("a removed member's session: %d, want 403", res.StatusCode)
 	}
@@ -262,5 +253,55 @@ func TestDeskRateLimit(t *testing.T) {
 	f.setNow(f.clock().Add(time.Minute))
 	if res, _ := f.call("GET", "/app/api/me", auth, nil); res.StatusCode != 200 {
 		t.Errorf("next minute: %d", res.StatusCode)
+	}
+}
+
+func TestDeskExtensionRegisterAndExport(t *testing.T) {
+	f := newDeskFixture(t)
+	f.send(telegramtest.Upload{Name: "Báo cáo 45_BC-TCBC.pdf", Data: pdf("z")})
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	office := "tma " + f.signed(f.staff)
+
+	var ext db.Extension
+	err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
+		m, err := tx.Reader().MemberByTelegramID(f.head.ID)
+		if err != nil {
+			return err
+		}
+		items := f.openItems()
+		ext, err = tx.AddExtension(db.Extension{AssignmentID: items[len(items)-1].ID, RequestedBy: m.ID, Reason: "Chờ số liệu",
+			ProposedAt: items[len(items)-1].DeadlineAt.AddDate(0, 0, 10)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approve := "/app/api/extensions/" + strconv.FormatInt(ext.ID, 10) + "/approve"
+	if res, body := f.call("POST", approve, "tma "+f.signed(f.head), nil); res.StatusCode != 403 {
+		t.Errorf("a head approving: %d %s", res.StatusCode, body)
+	}
+	if res, body := f.call("POST", approve, office, nil); res.StatusCode != 200 || !strings.Contains(body, `"done":true`) {
+		t.Fatalf("approve: %d %s", res.StatusCode, body)
+	}
+	f.waitText(f.head.ID, "Văn phòng Sở đồng ý gia hạn")
+	if res, body := f.call("POST", approve, office, nil); !strings.Contains(body, `"done":false`) {
+		t.Errorf("approving twice: %d %s", res.StatusCode, body)
+	}
+
+	res, body := f.call("GET", "/app/api/register?q="+url.QueryEscape("45/bc"), office, nil)
+	var rows []map[string]any
+	json.Unmarshal([]byte(body), &rows)
+	if res.StatusCode != 200 || len(rows) != 1 || rows[0]["receipt"] != "1/2026" || rows[0]["docNumber"] != "45/BC-TCBC" {
+		t.Errorf("register search: %d %s", res.StatusCode, body)
+	}
+	if _, body := f.call("GET", "/app/api/register?q=khong-co", office, nil); strings.TrimSpace(body) != "[]" {
+		t.Errorf("register search for nothing: %s", body)
+	}
+	res, body = f.call("GET", "/app/api/export", office, nil)
+	if res.StatusCode != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("export: %d %q", res.StatusCode, res.Header.Get("Content-Disposition"))
+	}
+	if res, _ := f.call("GET", "/app/api/export?obligation=NOPE", office, nil); res.StatusCode != 400 {
+		t.Errorf("export of an unknown report: %d", res.StatusCode)
 	}
 }

@@ -68,6 +68,21 @@ func (f *deskFixture) as(initData string) {
 	f.mu.Unlock()
 }
 
+// removeMember removes a member as /remove does.
+func (f *deskFixture) removeMember(u models.User) {
+	f.t.Helper()
+	err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
+		m, err := tx.Reader().MemberByTelegramID(u.ID)
+		if err != nil {
+			return err
+		}
+		return tx.RemoveMember(m.ID)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 // call makes an API request with an Authorization header (none if auth is "").
 func (f *deskFixture) call(method, path, auth string, body io.Reader) (*http.Response, string) {
 	f.t.Helper()
@@ -129,16 +144,7 @@ func TestDeskMeContract(t *testing.T) {
 	}
 
 	// Removed from the department: the same valid signature is now refused.
-	err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
-		m, err := tx.Reader().MemberByTelegramID(f.staff.ID)
-		if err != nil {
-			return err
-		}
-		return tx.RemoveMember(m.ID)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.removeMember(f.staff)
 	if res, body := f.call("GET", "/app/api/me", "tma "+f.signed(f.staff), nil); res.StatusCode != 403 {
 		t.Errorf("removed member: %d %s, want 403", res.StatusCode, body)
 	}

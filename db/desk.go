@@ -169,30 +169,18 @@ func (r *Reader) audit(where string, args ...any) ([]AuditEntry, error) {
 
 // Extensions lists an assignment's extension requests, oldest first.
 func (r *Reader) Extensions(assignmentID int64) ([]Extension, error) {
-	rows, err := r.query(`SELECT id FROM extensions WHERE assignment_id = ? ORDER BY id`, assignmentID)
+	rows, err := r.query(`SELECT `+extensionCols+` FROM extensions WHERE assignment_id = ? ORDER BY id`, assignmentID)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	defer rows.Close()
+	var out []Extension
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]Extension, 0, len(ids))
-	for _, id := range ids {
-		e, err := r.Extension(id)
+		e, err := scanExtension(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return out, rows.Err()
 }

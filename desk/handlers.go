@@ -1,12 +1,12 @@
 package desk
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -118,13 +118,18 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, c caller) erro
 // export sends the workbook of a selection.
 func (s *Server) export(w http.ResponseWriter, r *http.Request, c caller) error {
 	sel := strings.TrimSpace(r.URL.Query().Get("obligation") + " " + r.URL.Query().Get("period"))
-	name := "bao-cao.xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename="+name+"; filename*=UTF-8''"+url.PathEscape(name))
-	err := s.core.Export(r.Context(), w, sel)
+	// Built first, so a failure is an error answer, not a broken download.
+	var buf bytes.Buffer
+	err := s.core.Export(r.Context(), &buf, sel)
 	if errors.Is(err, ErrUnknownSelection) {
 		return apiError{http.StatusBadRequest, "unknown_selection"}
 	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "bao-cao.xlsx"}))
+	_, err = buf.WriteTo(w)
 	return err
 }
 
