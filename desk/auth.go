@@ -156,13 +156,14 @@ func (s *Server) recognise(r *http.Request) (caller, error) {
 	return caller{Member: m, Lang: s.core.Lang(m.Lang, ""), CSRF: sess.CSRF}, nil
 }
 
-// login turns a single-use link into a session cookie and opens the desk.
+// login spends a single-use link's token for a session cookie and opens
+// the desk.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var id string
 	var sess db.DeskSession
 	err := s.store.Tx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		id, sess, err = tx.RedeemDeskLogin(r.URL.Query().Get("t"), s.cfg.SessionTTL)
+		id, sess, err = tx.RedeemDeskLogin(r.PostFormValue("t"), s.cfg.SessionTTL)
 		return err
 	})
 	if errors.Is(err, db.ErrLoginInvalid) {

@@ -13,8 +13,14 @@ import (
 	"github.com/reportbot/reportbot/db"
 )
 
-//go:embed static
-var staticFS embed.FS
+// The page templates and the static files they load; only static/ is
+// served as files.
+var (
+	//go:embed pages
+	pagesFS embed.FS
+	//go:embed static
+	staticFS embed.FS
+)
 
 // TelegramScript is Telegram's Web App script, which hands the page its init
 // data inside Telegram.
@@ -59,6 +65,7 @@ type Server struct {
 	core   Core
 	log    *slog.Logger
 	index  *template.Template
+	signIn *template.Template
 	static http.Handler
 	limit  *limiter
 	csp    string
@@ -94,7 +101,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	index, err := template.ParseFS(sub, "index.html")
+	index, err := template.ParseFS(pagesFS, "pages/index.html")
+	if err != nil {
+		return nil, err
+	}
+	signIn, err := template.ParseFS(pagesFS, "pages/login.html")
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +114,8 @@ func New(cfg Config) (*Server, error) {
 		scriptSrc += " https://telegram.org"
 	}
 	s := &Server{
-		cfg: cfg, store: cfg.Store, core: cfg.Core, log: cfg.Log, index: index,
-		static: http.StripPrefix("/app/static/", http.FileServerFS(sub)),
+		cfg: cfg, store: cfg.Store, core: cfg.Core, log: cfg.Log, index: index, signIn: signIn,
+		static: http.StripPrefix("/app/static/", noListing(http.FileServerFS(sub))),
 		limit:  newLimiter(cfg.Rate, cfg.Store.Now),
 		// No inline script or style anywhere; only Telegram's web clients
 		// may frame the page.
@@ -119,7 +130,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /app/{$}", s.page)
 	mux.Handle("GET /app/static/", s.static)
-	mux.HandleFunc("GET /app/login", s.login)
+	mux.HandleFunc("GET /app/login", s.loginPage)
+	mux.HandleFunc("POST /app/login", s.login)
 
 	mux.Handle("GET /app/api/me", s.api(anyone, s.me))
 	mux.Handle("POST /app/api/logout", s.api(anyone, s.logout))
@@ -133,6 +145,17 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /app/api/extensions/{id}/{decision}", s.api(staff, s.decide))
 	mux.Handle("POST /app/api/assignments/{id}/upload", s.api(unitPeople, s.upload))
 	return secure(s.csp, mux)
+}
+
+// noListing answers 404 for a folder instead of listing it.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // secure sets the headers every answer carries.
@@ -149,8 +172,19 @@ func secure(csp string, next http.Handler) http.Handler {
 
 // page is the one HTML page; everything else is fetched by its script.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	s.render(w, s.index, struct{ Script string }{s.cfg.Script})
+}
+
+// loginPage asks for a press before the single-use link is spent: Telegram
+// fetches links in messages for their preview, and a GET that signed in
+// would spend the link before its owner opened it.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, s.signIn, struct{ Token string }{r.URL.Query().Get("t")})
+}
+
+func (s *Server) render(w http.ResponseWriter, t *template.Template, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.index.Execute(w, struct{ Script string }{s.cfg.Script}); err != nil {
+	if err := t.Execute(w, data); err != nil {
 		s.log.Error("desk page", "err", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -105,7 +106,7 @@ func TestRunServesTheDesk(t *testing.T) {
 		t.Fatalf("weblogin printed no link: %q %q", out, errOut)
 	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err = noRedirect.Get("http://" + addr + "/app/login?t=" + link[1])
+	res, err = noRedirect.PostForm("http://"+addr+"/app/login", url.Values{"t": {link[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
