@@ -21,13 +21,16 @@ import (
 // and the Send button; deleting it is what makes Send act once.
 func draftKey(id int64) string { return fmt.Sprintf("announce_draft:%d", id) }
 
+// inputAnnounce is the pending question "what should the announcement say?".
+const inputAnnounce = "announce"
+
 // cmdAnnounce previews "/announce <text>", or asks for the text.
 func (b *Bot) cmdAnnounce(r *Request) error {
 	text := strings.TrimSpace(r.Ev.Args)
 	if text == "" {
 		r.Reply(r.T("announce.ask"))
 		return r.Tx(func(tx *db.Tx) error {
-			return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: "announce"})
+			return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputAnnounce})
 		})
 	}
 	return b.previewAnnouncement(r, text)
@@ -74,30 +77,21 @@ func (b *Bot) previewAnnouncement(r *Request, text string) error {
 	id := r.Ev.UpdateID
 	r.Reply(r.T("announce.preview", group.Title))
 	r.ReplyWith(db.OutMessage{Text: text, Markup: Keyboard([]Button{
-		{r.T("announce.send"), fmt.Sprintf("ann:send:%d", id)},
-		{r.T("announce.cancel"), fmt.Sprintf("ann:no:%d", id)},
+		Callback{Verb: VerbAnnounce, Step: "send", ID: id}.Button(r.T("announce.send")),
+		Callback{Verb: VerbAnnounce, Step: "no", ID: id}.Button(r.T("announce.cancel")),
 	})})
 	return r.Tx(func(tx *db.Tx) error { return tx.SetSetting(draftKey(id), text) })
 }
 
-// onAnnounceButton handles "ann:send:<id>", "ann:no:<id>" and, once sent,
-// "ann:pin:<id>".
-func (b *Bot) onAnnounceButton(r *Request, args []string) error {
-	if len(args) != 2 {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	id, err := strconv.ParseInt(args[1], 10, 64)
-	if err != nil {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	switch args[0] {
+// onAnnounceButton sends or cancels a draft and, once sent, pins it.
+func (b *Bot) onAnnounceButton(r *Request, c Callback) error {
+	id := c.ID
+	switch c.Step {
 	case "send":
 		return b.sendAnnouncement(r, id)
 	case "no":
 		var had bool
-		if err := r.Tx(func(tx *db.Tx) error { had, err = tx.DeleteSetting(draftKey(id)); return err }); err != nil {
+		if err := r.Tx(func(tx *db.Tx) (err error) { had, err = tx.DeleteSetting(draftKey(id)); return err }); err != nil {
 			return err
 		}
 		if had {
@@ -136,7 +130,7 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 		return err
 	}
 	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: "announcement", RefID: id})
-	r.ReplyWith(db.OutMessage{Text: r.T("announce.sent", group.Title), Markup: Keyboard([]Button{{r.T("announce.pin"), fmt.Sprintf("ann:pin:%d", id)}})})
+	r.ReplyWith(db.OutMessage{Text: r.T("announce.sent", group.Title), Markup: Keyboard([]Button{Callback{Verb: VerbAnnounce, Step: "pin", ID: id}.Button(r.T("announce.pin"))})})
 	r.Toast(r.T("announce.sent_toast"))
 	err = r.Tx(func(tx *db.Tx) error {
 		had, err := tx.DeleteSetting(draftKey(id))

@@ -70,11 +70,7 @@ type Bot struct {
 	http     *http.Client
 	sender   *Sender
 
-	commands  map[string]*command
-	order     []string // registration order, for /help and the menu
-	callbacks map[string]callbackFunc
-	inputs    map[string]inputFunc
-	onFiles   func(r *Request) error
+	routes *routeTable // the bot's surface (routes.go)
 
 	wake   chan struct{}
 	lastOK lastCall
@@ -141,15 +137,12 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		cfg.InviteTTL = 7 * 24 * time.Hour
 	}
 	b := &Bot{
-		cfg:       cfg,
-		store:     cfg.Store,
-		log:       cfg.Log,
-		loc:       cfg.Location,
-		http:      cfg.HTTPClient,
-		commands:  map[string]*command{},
-		callbacks: map[string]callbackFunc{},
-		inputs:    map[string]inputFunc{},
-		wake:      make(chan struct{}, 1),
+		cfg:   cfg,
+		store: cfg.Store,
+		log:   cfg.Log,
+		loc:   cfg.Location,
+		http:  cfg.HTTPClient,
+		wake:  make(chan struct{}, 1),
 	}
 	offset, err := b.store.Read(ctx).MaxUpdateID()
 	if err != nil {
@@ -185,7 +178,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		return nil, err
 	}
 	b.sender = NewSender(b.store, b.tg, b.senderConfig(), b.log)
-	b.register()
+	b.routes = b.surface()
 	return b, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/reportbot/reportbot/desk"
 	"github.com/reportbot/reportbot/export"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // deskCore gives the desk the bot's rules: the desk's actions run the very
@@ -32,9 +33,14 @@ var deskUpdates atomic.Int64
 
 func init() { deskUpdates.Store(-time.Now().UnixNano()) }
 
-// request is a desk action dressed as an update from actor in chatID.
+// deskPress marks a desk action as a button press: the core's refusals
+// then come back as the press's answer (shown on the desk) instead of a
+// message in the chat, and no callback query is answered.
+const deskPress = "desk"
+
+// request is a desk action dressed as a press by actor in chatID.
 func (c deskCore) request(ctx context.Context, actor db.Member, chatID int64, chatType string) *Request {
-	ev := &Event{UpdateID: deskUpdates.Add(-1), ChatID: chatID, ChatType: chatType,
+	ev := &Event{UpdateID: deskUpdates.Add(-1), ChatID: chatID, ChatType: chatType, CallbackID: deskPress,
 		From: User{ID: actor.TelegramID, Name: actor.Name, Username: actor.Username}}
 	return &Request{ctx: ctx, b: c.b, Ev: ev, Member: &actor, Lang: pickLang(actor.Lang, "")}
 }
@@ -63,6 +69,22 @@ func (c deskCore) officeChat(ctx context.Context, actor db.Member) (int64, strin
 		return office.ChatID, "supergroup"
 	}
 	return actor.TelegramID, "private"
+}
+
+// card is the Office chat's message with a submission's Accept and Return
+// buttons, so a decision on the desk closes them as a press would; 0, 0
+// when there is none.
+func (c deskCore) card(ctx context.Context, submissionID int64) (chatID int64, messageID int) {
+	rd := c.b.store.Read(ctx)
+	office, err := rd.Chat(db.ChatOffice)
+	if err != nil {
+		return 0, 0
+	}
+	id, err := rd.LastMessageAbout(office.ChatID, "submission", submissionID)
+	if err != nil {
+		return 0, 0
+	}
+	return office.ChatID, id
 }
 
 func (c deskCore) Lang(chosen, telegram string) string { return pickLang(chosen, telegram) }
@@ -241,7 +263,7 @@ func (c deskCore) Register(ctx context.Context, lang, query string) ([]desk.Regi
 }
 
 func (c deskCore) Export(ctx context.Context, w io.Writer, selection string) error {
-	rep, err := ExportReport(c.b.store.Read(ctx), c.b.loc, c.b.store.Now(), selection)
+	rep, err := reporting.SelectWorkbook(c.b.store.Read(ctx), c.b.loc, c.b.store.Now(), selection)
 	if errors.Is(err, errUnknownSelection) {
 		return desk.ErrUnknownSelection
 	}
@@ -254,6 +276,9 @@ func (c deskCore) Export(ctx context.Context, w io.Writer, selection string) err
 func (c deskCore) Accept(ctx context.Context, actor db.Member, submissionID int64) (desk.Outcome, error) {
 	chatID, chatType := c.officeChat(ctx, actor)
 	r := c.request(ctx, actor, chatID, chatType)
+	if cardChat, card := c.card(ctx, submissionID); cardChat == chatID {
+		r.Ev.MessageID = card
+	}
 	err := c.finish(r, c.b.cbAccept(r, []string{strconv.FormatInt(submissionID, 10)}))
 	return c.reviewOutcome(r, submissionID, db.SubAccepted, err)
 }
@@ -261,15 +286,23 @@ func (c deskCore) Accept(ctx context.Context, actor db.Member, submissionID int6
 func (c deskCore) Return(ctx context.Context, actor db.Member, submissionID int64, reason string) (desk.Outcome, error) {
 	r := c.request(ctx, actor, actor.TelegramID, "private")
 	r.Ev.Text = reason
-	if !staffOnly(r, "review.not_allowed") {
-		return desk.Outcome{Message: r.callbackText}, nil
-	}
 	// The chat asks for the reason and waits for it; the desk has it at hand.
 	p := db.PendingInput{TelegramID: actor.TelegramID, ChatID: actor.TelegramID, Kind: inputReturnReason, RefID: submissionID}
-	if err := c.b.store.Tx(ctx, func(tx *db.Tx) error { return tx.SetPendingInput(p) }); err != nil {
+	if cardChat, card := c.card(ctx, submissionID); card != 0 {
+		p.Data = fmt.Sprintf("%d:%d", cardChat, card) // as cbReturn notes it, so the card's buttons close
+	}
+	err := c.b.store.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.SetPendingInput(p); err != nil {
+			return err
+		}
+		var err error
+		p, err = tx.Reader().PeekPendingInput(p.TelegramID, p.ChatID) // as stored, with its time
+		return err
+	})
+	if err != nil {
 		return desk.Outcome{}, err
 	}
-	err := c.finish(r, c.b.inputReturn(r, p))
+	err = c.finish(r, c.b.inputReturn(r, p))
 	return c.reviewOutcome(r, submissionID, db.SubReturned, err)
 }
 
@@ -334,7 +367,7 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, assignmentID int6
 		return desk.Outcome{}, err
 	}
 	in := incoming{ChatID: actor.TelegramID, Files: []File{f}, SenderName: actor.Name, FirstUpdate: r.Ev.UpdateID, uploaded: []*download{d}}
-	err = b.receive(r, it, in)
+	err = b.receive(r, it, in, false)
 	if err != nil {
 		return desk.Outcome{}, err
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -14,10 +15,6 @@ import (
 // The chat's doors to the Office's desk: /web gives a single-use sign-in
 // link for a browser, the menu button opens the desk as a Mini App for the
 // Office, admins and the Director, and /status carries a button to it.
-
-func (b *Bot) registerDesk() {
-	b.addCommand(&command{name: "web", roles: everyone, handle: b.cmdWeb})
-}
 
 // cmdWeb answers with a sign-in link valid DefaultLoginTTL, usable once.
 func (b *Bot) cmdWeb(r *Request) error {
@@ -44,7 +41,7 @@ var deskMenuRoles = []db.Role{db.RoleOffice, db.RoleAdmin, db.RoleDirector}
 // setDeskMenuButton makes a member's menu button open the desk. Like the
 // command menu it is a convenience: a failure is logged, not fatal.
 func (b *Bot) setDeskMenuButton(ctx context.Context, m db.Member, lang string) {
-	if b.cfg.DeskURL == "" || !hasRole(deskMenuRoles, m.Role) {
+	if b.cfg.DeskURL == "" || !slices.Contains(deskMenuRoles, m.Role) {
 		return
 	}
 	_, err := b.tg.SetChatMenuButton(ctx, &tgbot.SetChatMenuButtonParams{ChatID: m.TelegramID,

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,6 +73,36 @@ func (f *deskFixture) openLink(token string) *http.Response {
 	return res
 }
 
+// waitCard waits until the Office card of a submission is sent and
+// remembered (the sender notes it right after Telegram's answer).
+func (f *deskFixture) waitCard(submissionID int64) {
+	f.t.Helper()
+	f.waitText(f.office.ID, "Báo cáo mới")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := f.store.Read(context.Background()).LastMessageAbout(f.office.ID, "submission", submissionID); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatal("the Office card was never remembered")
+		}
+		runtime.Gosched()
+	}
+}
+
+// waitCardClosed waits for the Office card's Accept/Return buttons to give
+// way to the decision, as after a press in the Office chat.
+func (f *deskFixture) waitCardClosed() {
+	f.t.Helper()
+	ctx, cancel := telegramtest.Within(5 * time.Second)
+	defer cancel()
+	if _, err := f.srv.WaitSent(ctx, func(m telegramtest.Sent) bool {
+		return m.Method == "editMessageReplyMarkup" && m.ChatID == f.office.ID && len(m.Buttons) == 1 && strings.Contains(m.Buttons[0][0].Text, "Trần Thị Bình")
+	}); err != nil {
+		f.t.Fatalf("the Office card kept its buttons: %v", err)
+	}
+}
+
 // do makes a request over the session; csrf "" sends none.
 func (s *browserSession) do(method, path, csrf string, body io.Reader) (*http.Response, string) {
 	s.f.t.Helper()
@@ -94,6 +125,7 @@ func TestDeskWebLoginSessionCSRFAndEnd(t *testing.T) {
 	f.send(telegramtest.Upload{Name: "bao-cao.pdf", Data: pdf("x")})
 	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
 	sub := f.submissions(f.item)[0]
+	f.waitCard(sub.ID)
 
 	s := f.webLogin(f.staff)
 	accept := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/accept"
@@ -111,6 +143,7 @@ func TestDeskWebLoginSessionCSRFAndEnd(t *testing.T) {
 		t.Fatalf("accept: %d %s", res.StatusCode, body)
 	}
 	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận báo cáo")
+	f.waitCardClosed()
 	if res, body := s.do("POST", accept, s.csrf, nil); res.StatusCode != 200 || !strings.Contains(body, `"done":false`) || !strings.Contains(body, "đã xử lý rồi") {
 		t.Errorf("accepting twice: %d %s", res.StatusCode, body)
 	}
@@ -167,6 +200,7 @@ func TestDeskReturnDownloadAndUploadRules(t *testing.T) {
 	f.send(telegramtest.Upload{Name: "Báo cáo quý.pdf", Data: pdf("y")})
 	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
 	sub := f.submissions(f.item)[0]
+	f.waitCard(sub.ID)
 	office := "tma " + f.signed(f.staff)
 	head := "tma " + f.signed(f.head)
 	ret := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/return"
@@ -182,6 +216,7 @@ func TestDeskReturnDownloadAndUploadRules(t *testing.T) {
 		t.Errorf("the head was told %q", told.Text)
 	}
 	f.waitText(f.office.ID, "Lý do: Thiếu phụ lục số liệu")
+	f.waitCardClosed()
 
 	file := "/app/api/files/" + strconv.FormatInt(sub.Files[0].ID, 10)
 	res, body := f.call("GET", file, head, nil)

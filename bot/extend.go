@@ -1,15 +1,9 @@
 package bot
 
 import (
-	"errors"
-	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
-	"time"
-
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // inputExtension is a head's typed reason and date for an extension.
@@ -17,13 +11,6 @@ const inputExtension = "ext.request"
 
 // registerExtend wires /extend, the extension button on reminders, and the
 // Office's one-tap decision.
-func (b *Bot) registerExtend() {
-	b.addCommand(&command{name: "extend", roles: unitRoles, handle: b.cmdExtend})
-	b.addCallback("ext", b.cbExtend)
-	b.addInput(inputExtension, b.inputExtend)
-	b.addCallback("exy", func(r *Request, args []string) error { return b.decideExtension(r, args, true) })
-	b.addCallback("exn", func(r *Request, args []string) error { return b.decideExtension(r, args, false) })
-}
 
 // cmdExtend asks for which open report more time is wanted.
 func (b *Bot) cmdExtend(r *Request) error {
@@ -41,7 +28,7 @@ func (b *Bot) cmdExtend(r *Request) error {
 	var rows [][]Button
 	for _, it := range open {
 		label := r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang))
-		rows = append(rows, []Button{{Label: label, Data: fmt.Sprintf("ext:%d", it.ID)}})
+		rows = append(rows, []Button{Callback{Verb: VerbExtend, ID: it.ID}.Button(label)})
 	}
 	r.ReplyWith(db.OutMessage{Text: r.T("ext.pick"), Markup: Keyboard(rows...)})
 	return nil
@@ -50,19 +37,25 @@ func (b *Bot) cmdExtend(r *Request) error {
 // cbExtend is the extension button of a reminder or of /extend's list.
 func (b *Bot) cbExtend(r *Request, args []string) error {
 	id, ok := parseID(args)
-	if !ok || !r.Member.Role.NeedsUnit() {
+	if !ok {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	it, err := b.store.Read(r.ctx).Item(id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && (it.UnitID != r.Member.UnitID || !it.Open())) {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	if err != nil {
-		return err
+	it, err := b.askable(r, id)
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
 	return b.askExtension(r, it)
+}
+
+// askable loads an assignment the actor may ask more time on.
+func (b *Bot) askable(r *Request, assignmentID int64) (db.Item, error) {
+	rd := b.store.Read(r.ctx)
+	it, _, err := reporting.Load(rd, assignmentID)
+	if err != nil {
+		return it, err
+	}
+	return it, reporting.AskExtension(rd, actor(r), it)
 }
 
 // askExtension asks, in the private chat (typed answers are read only
@@ -75,60 +68,34 @@ func (b *Bot) askExtension(r *Request, it db.Item) error {
 	})
 }
 
-var dateRe = regexp.MustCompile(`(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})`)
-
-// parseRequest splits "reason, dd/mm/yyyy" into its parts; the date keeps
-// the time of day of the current deadline.
-func (b *Bot) parseRequest(text string, deadline time.Time) (reason string, date time.Time, ok bool) {
-	m := dateRe.FindStringSubmatchIndex(text)
-	if m == nil {
-		return "", time.Time{}, false
-	}
-	d, _ := strconv.Atoi(text[m[2]:m[3]])
-	mo, _ := strconv.Atoi(text[m[4]:m[5]])
-	y, _ := strconv.Atoi(text[m[6]:m[7]])
-	local := deadline.In(b.loc)
-	date = time.Date(y, time.Month(mo), d, local.Hour(), local.Minute(), 0, 0, b.loc)
-	if date.Day() != d || int(date.Month()) != mo { // 31/02 does not exist
-		return "", time.Time{}, false
-	}
-	reason = strings.Trim(text[:m[0]]+" "+text[m[1]:], " ,;:-–—.\n")
-	for _, filler := range []string{"đến ngày", "tới ngày", "đến", "until", "to"} {
-		reason = strings.TrimSpace(strings.TrimSuffix(reason, filler))
-	}
-	return strings.Trim(reason, " ,;:-–—"), date, true
-}
-
-// inputExtend records the request and puts it before the Office.
+// inputExtend records the request and puts it before the Office. The
+// request is checked against the member's role and unit as they are now.
+// A date the core refuses leaves the question open for another try.
 func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
+	if expired(b, r, p) {
+		return nil
+	}
 	rd := b.store.Read(r.ctx)
 	it, err := rd.Item(p.RefID)
 	if err != nil {
 		return err
 	}
-	reason, date, ok := b.parseRequest(r.Ev.Text, it.DeadlineAt)
-	switch {
-	case !ok:
-		r.Reply(r.T("ext.bad_date"))
-		return nil
-	case !date.After(it.DeadlineAt):
-		r.Reply(r.T("ext.not_later", formatDate(date, b.loc), formatDate(it.DeadlineAt, b.loc)))
-		return nil
-	case reason == "":
-		r.Reply(r.T("ext.no_reason"))
-		return nil
-	}
 	office, officeErr := rd.Chat(db.ChatOffice)
 	lang := b.chatLang(rd)
-	return r.Tx(func(tx *db.Tx) error {
-		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
-			return err
+	return act(r, func(tx *db.Tx) error {
+		ext, err := reporting.FileExtension(tx, actor(r), it, r.Ev.Text, b.loc)
+		if e, ok := reporting.AsError(err); ok && e.Code != reporting.CodeInvalid {
+			// Not theirs to ask any more: the question goes with the refusal.
+			if err := tx.DropPendingInput(p); err != nil {
+				return err
+			}
+			told(r, err)
+			return nil
 		}
-		ext, err := tx.AddExtension(db.Extension{AssignmentID: it.ID, RequestedBy: r.Member.ID, Reason: reason, ProposedAt: date})
 		if err != nil {
 			return err
 		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "extend_request", fmt.Sprintf("extension:%d", ext.ID), formatDate(date, b.loc)+" "+reason); err != nil {
+		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
 			return err
 		}
 		if officeErr != nil {
@@ -137,61 +104,47 @@ func (b *Bot) inputExtend(r *Request, p db.PendingInput) error {
 		}
 		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
 			Text: tr(lang, "ext.office", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-				formatDate(it.DeadlineAt, b.loc), formatDate(date, b.loc), reason, r.Member.Name),
+				formatDate(it.DeadlineAt, b.loc), formatDate(ext.ProposedAt, b.loc), ext.Reason, r.Member.Name),
 			Markup: Keyboard([]Button{
-				{Label: tr(lang, "ext.btn_approve"), Data: fmt.Sprintf("exy:%d", ext.ID)},
-				{Label: tr(lang, "ext.btn_refuse"), Data: fmt.Sprintf("exn:%d", ext.ID)},
+				Callback{Verb: VerbExtendYes, ID: ext.ID}.Button(tr(lang, "ext.btn_approve")),
+				Callback{Verb: VerbExtendNo, ID: ext.ID}.Button(tr(lang, "ext.btn_refuse")),
 			})})
-		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(date, b.loc)))
+		r.Reply(r.T("ext.sent", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang), formatDate(ext.ProposedAt, b.loc)))
 		return nil
 	})
 }
 
 // decideExtension is the Office's one tap; an approval moves that unit's
 // deadline for that period only, and the planner's next look follows it.
+// The message's buttons give way to what was decided, by whom and when.
 func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
-	if !staffOnly(r, "ext.not_allowed") {
-		return nil
-	}
 	id, ok := parseID(args)
-	rd := b.store.Read(r.ctx)
-	ext, err := rd.Extension(id)
-	if !ok || errors.Is(err, db.ErrNotFound) {
+	if !ok {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	it, err := rd.Item(ext.AssignmentID)
-	if err != nil {
-		return err
-	}
-	head, err := rd.Member(ext.RequestedBy)
-	if err != nil {
-		return err
-	}
+	rd := b.store.Read(r.ctx)
 	officeLang := b.chatLang(rd)
-	return r.Tx(func(tx *db.Tx) error {
-		changed, err := tx.DecideExtension(ext.ID, approve, r.Member.ID)
-		if err != nil || !changed {
-			if err == nil {
-				r.Toast(r.T("ext.already"))
-			}
+	decided := false
+	err := act(r, func(tx *db.Tx) error {
+		d, err := reporting.DecideExtension(tx, actor(r), id, approve)
+		if err != nil {
 			return err
 		}
-		action, officeKey, headKey := "extend_refuse", "ext.refused_office", "ext.refused_head"
-		shown := formatDate(it.DeadlineAt, b.loc)
+		decided = true
+		it := d.Item
+		officeKey, headKey := "ext.refused_office", "ext.refused_head"
 		if approve {
-			action, officeKey, headKey = "extend_approve", "ext.approved_office", "ext.approved_head"
-			shown = formatDate(ext.ProposedAt, b.loc)
+			officeKey, headKey = "ext.approved_office", "ext.approved_head"
 		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, action, fmt.Sprintf("extension:%d", ext.ID), shown); err != nil {
-			return err
-		}
+		shown := formatDate(d.Deadline, b.loc)
 		r.Toast(r.T("review.accepted_toast"))
 		r.Reply(tr(officeLang, officeKey, r.Member.Name, unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
 			reminders.PeriodName(it.Period.Key, officeLang), shown))
+		head, err := tx.Reader().Member(d.Extension.RequestedBy)
+		if err != nil {
+			return err
+		}
 		if head.RemovedAt.IsZero() {
 			lang := pickLang(head.Lang, "")
 			r.Send(db.OutMessage{ChatID: head.TelegramID, MemberID: head.ID, Purpose: purposeReminder, RefID: it.ID,
@@ -199,4 +152,12 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		}
 		return nil
 	})
+	if err == nil && decided {
+		key := "life.decided_ext_refused"
+		if approve {
+			key = "life.decided_ext_approved"
+		}
+		b.closeButtons(r, tr(officeLang, key))
+	}
+	return err
 }

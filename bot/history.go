@@ -5,6 +5,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // historyLimit is how many submissions /history shows.
@@ -12,10 +13,6 @@ const historyLimit = 20
 
 // registerHistory wires a unit's /pending and /history; each shows the
 // asker's own unit only.
-func (b *Bot) registerHistory() {
-	b.addCommand(&command{name: "pending", roles: unitRoles, handle: b.cmdPending})
-	b.addCommand(&command{name: "history", roles: unitRoles, handle: b.cmdHistory})
-}
 
 // cmdPending lists what the unit owes or has not yet had accepted, by
 // deadline, with its state.
@@ -32,10 +29,14 @@ func (b *Bot) cmdPending(r *Request) error {
 	}
 	var lines []string
 	for _, it := range items {
-		if it.Status == db.StatusAccepted {
+		_, st, err := reporting.Load(rd, it.ID)
+		if err != nil {
+			return err
+		}
+		if st == reporting.StateAccepted || st == reporting.StateNotRequired {
 			continue
 		}
-		lines = append(lines, b.owedLine(r.Lang, it)+" — "+r.T("hist.state_"+it.Status))
+		lines = append(lines, b.owedLine(r.Lang, it)+" — "+stateWords(r, st))
 	}
 	if len(lines) == 0 {
 		r.Reply(r.T("hist.pending_none"))
@@ -43,6 +44,15 @@ func (b *Bot) cmdPending(r *Request) error {
 	}
 	r.Reply(r.T("hist.pending_title", unitName(unit, r.Lang)) + "\n" + strings.Join(lines, "\n"))
 	return nil
+}
+
+// stateWords names an assignment's state of life for its unit.
+func stateWords(r *Request, st reporting.State) string {
+	switch st {
+	case reporting.StateExtended, reporting.StatePaper:
+		return r.T("life.state_" + string(st))
+	}
+	return r.T("hist.state_" + string(st))
 }
 
 // cmdHistory lists the unit's latest submissions with receipt numbers,

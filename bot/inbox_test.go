@@ -105,7 +105,7 @@ func TestRedeliveredUpdateIsHandledOnce(t *testing.T) {
 
 func TestHandlerPanicIsRecoveredAndUserTold(t *testing.T) {
 	h := newHarness(t, at(2026, 5, 25, 9, 0), func(b *Bot) {
-		b.addCommand(&command{name: "boom", roles: everyone, handle: func(*Request) error { panic("kaboom") }})
+		b.routes.commands["boom"] = &commandRoute{name: "boom", roles: everyone, chats: inPrivate, handle: func(*Request) error { panic("kaboom") }}
 	})
 	h.importPlan()
 	head := h.srv.NewUser(1001, "An", "", "vi")

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/plan"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // Managing from chat: units, members, invites, deadlines and the plan, for
@@ -55,166 +55,6 @@ func (b *Bot) cmdUnits(r *Request) error {
 		lines = append(lines, r.T("manage.unit_line", u.Code, unitName(u, r.Lang), head, count[u.ID]))
 	}
 	r.Reply(strings.Join(lines, "\n"))
-	return nil
-}
-
-// cmdMembers lists members with roles, when they joined and whether the bot
-// can reach them; "/members UNIT" lists one unit.
-func (b *Bot) cmdMembers(r *Request) error {
-	rd := b.store.Read(r.ctx)
-	var unitID int64
-	if code := strings.TrimSpace(r.Ev.Args); code != "" {
-		u, err := rd.UnitByCode(code)
-		if errors.Is(err, db.ErrNotFound) {
-			r.Reply(r.T("console.unknown_unit", code))
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		unitID = u.ID
-	}
-	members, err := rd.Members(unitID)
-	if err != nil {
-		return err
-	}
-	units, err := rd.Units(true)
-	if err != nil {
-		return err
-	}
-	codes := map[int64]string{}
-	for _, u := range units {
-		codes[u.ID] = u.Code
-	}
-	if len(members) == 0 {
-		r.Reply(r.T("manage.no_members"))
-		return nil
-	}
-	lines := []string{r.T("manage.members_title", len(members))}
-	for _, m := range members {
-		where := r.T("role." + string(m.Role))
-		if m.UnitID != 0 {
-			where = codes[m.UnitID] + ", " + where
-		}
-		line := r.T("manage.member_line", m.ID, m.Name, where, formatDate(m.JoinedAt, b.loc))
-		if m.Username != "" {
-			line += " @" + m.Username
-		}
-		if !m.UnreachableAt.IsZero() {
-			line += " " + r.T("overdue.blocked")
-		}
-		lines = append(lines, line)
-	}
-	lines = append(lines, "", r.T("manage.members_hint"))
-	r.Reply(strings.Join(lines, "\n"))
-	return nil
-}
-
-// cmdInvite makes a one-time invite link, the same kind the CLI makes:
-// "/invite UNIT [head|member]" or "/invite office|admin|director". Only an
-// admin may invite the Office, admins or the Director: the Office must not
-// be able to raise anyone, itself included, above its own rights.
-func (b *Bot) cmdInvite(r *Request) error {
-	words := strings.Fields(r.Ev.Args)
-	if len(words) == 0 || len(words) > 2 {
-		r.Reply(r.T("manage.invite_usage"))
-		return nil
-	}
-	rd := b.store.Read(r.ctx)
-	role := db.RoleHead
-	var unit db.Unit
-	if rl, err := db.ParseRole(strings.ToLower(words[0])); err == nil && len(words) == 1 && !rl.NeedsUnit() {
-		role = rl
-	} else {
-		u, err := rd.UnitByCode(words[0])
-		if errors.Is(err, db.ErrNotFound) {
-			r.Reply(r.T("console.unknown_unit", words[0]))
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		unit = u
-		if len(words) == 2 {
-			rl, err := db.ParseRole(strings.ToLower(words[1]))
-			if err != nil || !rl.NeedsUnit() {
-				r.Reply(r.T("manage.invite_usage"))
-				return nil
-			}
-			role = rl
-		}
-	}
-	if !role.NeedsUnit() && r.Member.Role != db.RoleAdmin {
-		r.Reply(r.T("manage.invite_admin_only", r.T("role."+string(role))))
-		return nil
-	}
-	var token string
-	var inv db.Invite
-	err := r.Tx(func(tx *db.Tx) error {
-		var err error
-		token, inv, err = tx.CreateInvite(unit.ID, role, b.cfg.InviteTTL, fmt.Sprintf("tg:%d", r.Member.ID))
-		if err != nil {
-			return err
-		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "invite", string(role), unit.Code)
-	})
-	if err != nil {
-		return err
-	}
-	who := r.T("role." + string(role))
-	if unit.ID != 0 {
-		who += " — " + unit.Code + " " + unitName(unit, r.Lang)
-	}
-	r.Reply(r.T("manage.invite_made", who, formatDateTime(inv.ExpiresAt, b.loc), b.DeepLink(token)))
-	return nil
-}
-
-// cmdRemove ends a membership: "/remove <member number or @username>".
-func (b *Bot) cmdRemove(r *Request) error {
-	arg := strings.TrimSpace(r.Ev.Args)
-	if arg == "" {
-		r.Reply(r.T("manage.remove_usage"))
-		return nil
-	}
-	rd := b.store.Read(r.ctx)
-	members, err := rd.Members(0)
-	if err != nil {
-		return err
-	}
-	var target *db.Member
-	for i, m := range members {
-		if id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64); err == nil && m.ID == id ||
-			strings.HasPrefix(arg, "@") && strings.EqualFold(m.Username, arg[1:]) {
-			target = &members[i]
-			break
-		}
-	}
-	if target == nil {
-		r.Reply(r.T("manage.no_such_member", arg))
-		return nil
-	}
-	if target.ID == r.Member.ID {
-		r.Reply(r.T("manage.remove_self"))
-		return nil
-	}
-	if target.Role == db.RoleAdmin && r.Member.Role != db.RoleAdmin {
-		r.Reply(r.T("manage.invite_admin_only", r.T("role.admin")))
-		return nil
-	}
-	err = r.Tx(func(tx *db.Tx) error {
-		if err := tx.RemoveMember(target.ID); err != nil {
-			return err
-		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "remove", strconv.FormatInt(target.ID, 10), target.Name)
-	})
-	if errors.Is(err, db.ErrNotFound) {
-		r.Reply(r.T("manage.no_such_member", arg))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.Reply(r.T("manage.removed", target.Name))
 	return nil
 }
 
@@ -381,8 +221,8 @@ func (b *Bot) maybePlanFile(r *Request) (handled bool, err error) {
 		// The button carries both the new file's hash and the hash of the
 		// plan it was compared with: a Confirm pressed after someone else
 		// changed the plan is refused instead of undoing their change.
-		{r.T("manage.plan_confirm"), "plan:ok:" + draft + ":" + shortHash(current)},
-		{r.T("announce.cancel"), "plan:no:" + draft},
+		Callback{Verb: VerbPlan, Step: "ok", Tokens: []string{draft, shortHash(current)}}.Button(r.T("manage.plan_confirm")),
+		Callback{Verb: VerbPlan, Step: "no", Tokens: []string{draft, shortHash(current)}}.Button(r.T("announce.cancel")),
 	})})
 	return true, r.Tx(func(tx *db.Tx) error { return tx.SetSetting(planDraftKey(draft), string(data)) })
 }
@@ -413,15 +253,12 @@ func (b *Bot) downloadSmall(r *Request, fileID string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// onPlanButton applies ("plan:ok:<file>:<plan>") or drops ("plan:no:<file>")
-// a previewed plan file.
-func (b *Bot) onPlanButton(r *Request, args []string) error {
-	if len(args) < 2 || (args[0] == "ok" && len(args) != 3) {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	key := planDraftKey(args[1])
-	if args[0] == "no" {
+// onPlanButton applies ("ok") or drops ("no") a previewed plan file; the
+// tokens are the hashes of the file and of the plan it was compared with.
+func (b *Bot) onPlanButton(r *Request, c Callback) error {
+	draft, base := c.Tokens[0], c.Tokens[1]
+	key := planDraftKey(draft)
+	if c.Step == "no" {
 		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.DeleteSetting(key); return err }); err != nil {
 			return err
 		}
@@ -433,7 +270,7 @@ func (b *Bot) onPlanButton(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
-	if data == "" || shortHash([]byte(data)) != args[1] {
+	if data == "" || shortHash([]byte(data)) != draft {
 		r.Toast(r.T("callback.stale"))
 		r.Reply(r.T("manage.plan_stale"))
 		return nil
@@ -442,7 +279,7 @@ func (b *Bot) onPlanButton(r *Request, args []string) error {
 	if err != nil {
 		return err
 	}
-	if shortHash(current) != args[2] {
+	if shortHash(current) != base {
 		r.Toast(r.T("callback.stale"))
 		r.Reply(r.T("manage.plan_stale"))
 		return nil
@@ -497,18 +334,12 @@ func (b *Bot) cmdReceived(r *Request) error {
 		// Named: the obligation's current period, even if the unit already
 		// submitted it (a paper copy is then a new version, or a duplicate).
 		words = words[1:]
-		p, err := currentPeriod(rd, o.ID, b.store.Now())
+		it, err := reporting.UnitCurrent(rd, u.ID, o.ID, b.store.Now())
 		if err != nil && !errors.Is(err, db.ErrNotFound) {
 			return err
 		}
-		items, err := rd.PeriodItems(p.ID)
-		if err != nil {
-			return err
-		}
-		for i, it := range items {
-			if it.UnitID == u.ID {
-				target = &items[i]
-			}
+		if err == nil {
+			target = &it
 		}
 		if target == nil {
 			r.Reply(r.T("manage.received_nothing_owed", u.Code))
@@ -554,25 +385,18 @@ func (b *Bot) cmdReceived(r *Request) error {
 	} else if !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
-	now := b.store.Now()
-	late := max(0, -daysUntil(now, target.DeadlineAt, b.loc))
-	if !now.After(target.DeadlineAt) {
-		late = 0
-	}
 	var s db.Submission
-	err = r.Tx(func(tx *db.Tx) error {
+	err = act(r, func(tx *db.Tx) error {
 		var err error
-		s, err = tx.AddSubmission(db.Submission{AssignmentID: target.ID, MemberID: r.Member.ID, Source: source, Reference: reference, DaysLate: late})
+		s, err = reporting.Record(tx, reporting.RecordReceived, actor(r), *target, reporting.NewSubmission{Source: source, Reference: reference}, b.loc, 0)
 		if err != nil {
 			return err
 		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "received", u.Code, fmt.Sprintf("%s %s %s: %s", target.Obligation.Code, target.Period.Key, source, reference)); err != nil {
-			return err
-		}
+		b.queueReceivedCard(r, tx, *target, s)
 		// The next file in this chat is the scan (received_scan.go).
 		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputReceivedScan, RefID: s.ID})
 	})
-	if err != nil {
+	if err != nil || s.ID == 0 {
 		return err
 	}
 	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),

@@ -12,23 +12,6 @@ import (
 	"github.com/reportbot/reportbot/reminders"
 )
 
-// register wires every feature's commands, buttons and questions. The order
-// of commands here is the order of /help and of the Telegram menu.
-func (b *Bot) register() {
-	b.registerOnboarding()
-	b.registerReminders()
-	b.registerSubmissions() // also sets b.onFiles
-	b.registerConsole()     // after registerSubmissions: it puts plan files before b.onFiles
-	b.registerDesk()
-}
-
-func (b *Bot) registerOnboarding() {
-	b.addCommand(&command{name: "start", handle: b.cmdStart, hiddenInAll: true})
-	b.addCommand(&command{name: "help", roles: everyone, inGroup: true, handle: b.cmdHelp})
-	b.addCommand(&command{name: "lang", roles: everyone, handle: b.cmdLang})
-	b.addCommand(&command{name: "bind", roles: admins, inGroup: true, handle: b.cmdBind})
-}
-
 // cmdStart redeems an invite. A stranger without a valid invite learns how
 // to get one and nothing about the department.
 func (b *Bot) cmdStart(r *Request) error {
@@ -164,9 +147,9 @@ func (b *Bot) cmdHelp(r *Request) error {
 func (b *Bot) helpText(r *Request) string {
 	var sb strings.Builder
 	sb.WriteString(r.T("help.title", r.T("role."+string(r.Member.Role))))
-	for _, name := range b.order {
-		c := b.commands[name]
-		if c.hiddenInAll || !c.allows(r.Member.Role) {
+	for _, name := range b.routes.order {
+		c := b.routes.commands[name]
+		if c.hidden || !c.allows(r.Member.Role) {
 			continue
 		}
 		sb.WriteString("\n/" + name + " — " + r.T("cmd."+name))
@@ -211,29 +194,77 @@ func (b *Bot) cmdBind(r *Request) error {
 		r.Reply(r.T("bind.usage"))
 		return nil
 	}
+	old, err := b.store.Read(r.ctx).Chat(kind)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+	case err != nil:
+		return err
+	case old.ChatID != r.Ev.ChatID || old.ThreadID != r.Ev.ThreadID:
+		// Moving the Office or the group is asked first: a /bind typed in
+		// the wrong chat must not silently take the department's messages
+		// away from where people read them.
+		r.ReplyWith(db.OutMessage{Text: r.T("bind.move_"+string(kind), old.Title), Markup: Keyboard([]Button{
+			Callback{Verb: VerbBind, Step: string(kind), ID: old.BoundAt.Unix()}.Button(r.T("bind.btn_move")),
+			Callback{Verb: VerbBind, Step: "no", ID: old.BoundAt.Unix()}.Button(r.T("announce.cancel")),
+		})})
+		return nil
+	}
+	text, err := b.bindHere(r, kind)
+	if err != nil {
+		return err
+	}
+	r.Reply(text)
+	return nil
+}
+
+// bindHere binds the chat (and topic) of the request and says so.
+func (b *Bot) bindHere(r *Request, kind db.ChatKind) (string, error) {
 	err := r.Tx(func(tx *db.Tx) error {
 		if err := tx.BindChat(db.BoundChat{Kind: kind, ChatID: r.Ev.ChatID, ThreadID: r.Ev.ThreadID, Title: r.Ev.ChatTitle, BoundBy: r.Member.ID}); err != nil {
 			return err
 		}
 		return tx.Audit(r.Member.ID, r.Ev.From.ID, "bind", string(kind), r.Ev.ChatTitle)
 	})
-	if err != nil {
-		return err
-	}
 	text := r.T("bind." + string(kind) + "_ok")
 	if r.Ev.ThreadID != 0 {
 		text += "\n" + r.T("bind.topic_note")
 	}
-	r.Reply(text)
+	return text, err
+}
+
+// onBindButton moves a binding to the chat the question was asked in, and
+// tells the chat it leaves; the button names the binding it was asked
+// about (by when it was made), so a binding changed since is not undone.
+func (b *Bot) onBindButton(r *Request, c Callback) error {
+	kind := db.ChatKind(c.Step)
+	if c.Step == "no" {
+		b.editMessage(r, r.T("bind.kept")+b.decidedBy(r), nil)
+		return nil
+	}
+	old, err := b.store.Read(r.ctx).Chat(kind)
+	if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	if err != nil || old.BoundAt.Unix() != c.ID || old.ChatID == r.Ev.ChatID && old.ThreadID == r.Ev.ThreadID {
+		r.Toast(r.T("callback.stale"))
+		return nil
+	}
+	lang := b.chatLang(b.store.Read(r.ctx))
+	r.Send(db.OutMessage{ChatID: old.ChatID, ThreadID: old.ThreadID, Text: tr(lang, "bind.left_"+string(kind), r.Member.Name, formatDateTime(b.store.Now(), b.loc))})
+	text, err := b.bindHere(r, kind)
+	if err != nil {
+		return err
+	}
+	b.editMessage(r, text+b.decidedBy(r), nil)
 	return nil
 }
 
 // menuFor lists the commands a role sees in Telegram's menu.
 func (b *Bot) menuFor(role db.Role, lang string) []models.BotCommand {
 	var out []models.BotCommand
-	for _, name := range b.order {
-		c := b.commands[name]
-		if c.hiddenInAll || (role != "" && !c.allows(role)) || (role == "" && name != "start") {
+	for _, name := range b.routes.order {
+		c := b.routes.commands[name]
+		if c.hidden || (role != "" && !c.allows(role)) || (role == "" && name != "start") {
 			continue
 		}
 		out = append(out, models.BotCommand{Command: name, Description: tr(lang, "cmd."+name)})

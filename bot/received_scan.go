@@ -123,3 +123,17 @@ func (b *Bot) maybeReceivedScan(r *Request) (handled bool, err error) {
 	}
 	return true, nil
 }
+
+// queueReceivedCard puts a report recorded with /received before the Office
+// chat with the same card and Accept/Return buttons as a file sent in chat,
+// so it is reviewed, registered and archived alike.
+func (b *Bot) queueReceivedCard(r *Request, tx *db.Tx, it db.Item, sub db.Submission) {
+	office, err := tx.Reader().Chat(db.ChatOffice)
+	if err != nil {
+		b.log.Warn("no Office chat bound: the received report is not shown there", "submission", sub.ID)
+		return
+	}
+	lang := b.chatLang(tx.Reader())
+	r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Purpose: "submission", RefID: sub.ID,
+		Text: b.officeCard(lang, it, sub, r.Member.Name, it.Status == db.StatusAccepted), Markup: reviewButtons(lang, sub.ID)})
+}

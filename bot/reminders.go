@@ -11,6 +11,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // reminderState is the planner's memory within one process. Nothing in it
@@ -36,11 +37,6 @@ const tickBatch = 2000
 // listCap bounds the lines of a digest or an Office note: past it the
 // message says how many more there are, and /overdue has the whole list.
 const listCap = 100
-
-func (b *Bot) registerReminders() {
-	// "paper:<assignment>" belongs to submissions.
-	b.addCallback("snooze", b.onSnooze)
-}
 
 // planner returns the planner for the stored policy, rebuilt only when a
 // plan import changed it.
@@ -99,7 +95,13 @@ func (b *Bot) Tick(ctx context.Context) error {
 type tickNotes struct {
 	skipped map[string]int // "code|period|stage name|at" → units
 	order   []skipGroup
-	nobody  []string
+	nobody  []nobodyNote
+}
+
+// nobodyNote is one unit nobody could be told about one period.
+type nobodyNote struct {
+	period int64
+	line   string
 }
 
 type skipGroup struct {
@@ -157,30 +159,11 @@ func (b *Bot) sendDue(ctx context.Context, pl *reminders.Planner, now time.Time)
 	return sent + n, err
 }
 
-// escalation is one assignment the Director hears about.
-type escalation struct {
-	it    db.Item
-	stage reminders.Stage
-}
-
-// planBatch decides and queues one batch of due assignments and returns how
-// many it looked at and how many messages it queued.
+// planBatch queues one batch of the core's tick (reporting.PlanTick) and
+// returns how many assignments it looked at and how many messages it queued.
 func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *tickNotes) (looked, queued int, err error) {
-	r := tx.Reader()
-	items, err := r.DueItems(now, tickBatch)
-	if err != nil || len(items) == 0 {
-		return 0, 0, err
-	}
-	unitIDs := make([]int64, 0, len(items))
-	seen := map[int64]bool{}
-	for _, it := range items {
-		if !seen[it.UnitID] {
-			seen[it.UnitID] = true
-			unitIDs = append(unitIDs, it.UnitID)
-		}
-	}
-	members, err := r.UnitRecipients(unitIDs)
-	if err != nil {
+	tb, err := reporting.PlanTick(tx.Reader(), pl, now, tickBatch)
+	if err != nil || tb.Looked == 0 {
 		return 0, 0, err
 	}
 	w, err := tx.Batch()
@@ -190,66 +173,53 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 	defer w.Close()
 	enqueue := w.Enqueue // written by Flush; w.Added then counts the new ones
 	buttons := buttonCache{}
-	var escalations []escalation
 	texts := reminderTexts{b: b, pl: pl, now: now, bodies: map[reminderBody]string{}}
-	for _, it := range items {
-		d := pl.Decide(it, now)
-		to := reachable(members[it.UnitID])
-		for _, s := range d.Due {
-			if s.Kind == reminders.StageEscalate {
-				escalations = append(escalations, escalation{it, s})
-				continue
-			}
-			if len(to) == 0 {
-				notes.nobody = append(notes.nobody, nobodyItem(pl.Policy().ChatLang(), it, s))
-				continue
-			}
-			for _, m := range to {
-				lang := pickLang(m.Lang, "")
-				err := enqueue(db.OutMessage{
-					Key: reminderKey(it.ID, s.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
-					Text: texts.text(lang, it), Markup: buttons.get(lang, it.ID), Purpose: "reminder", RefID: it.ID,
-					ExpiresAt: s.Expires,
-				})
-				if err != nil {
-					return 0, 0, err
-				}
+	for _, n := range tb.Reminders {
+		it := n.Item
+		for _, m := range n.To {
+			lang := pickLang(m.Lang, "")
+			err := enqueue(db.OutMessage{
+				Key: reminderKey(it.ID, n.Stage.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
+				Text: texts.text(lang, it), Markup: buttons.get(lang, it.ID), Purpose: "reminder", RefID: it.ID,
+				ExpiresAt: n.Stage.Expires,
+			})
+			if err != nil {
+				return 0, 0, err
 			}
 		}
-		for _, s := range d.Skipped {
-			// Recorded, never sent: a later look (or a restart) cannot
-			// mistake the stage for one still to send.
-			for _, m := range to {
-				err := enqueue(db.OutMessage{
-					Key: reminderKey(it.ID, s.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
-					Purpose: "reminder", RefID: it.ID, Status: db.OutSkipped,
-				})
-				if err != nil {
-					return 0, 0, err
-				}
+	}
+	for _, n := range tb.Skipped {
+		// Recorded, never sent: a later look (or a restart) cannot
+		// mistake the stage for one still to send.
+		for _, m := range n.To {
+			err := enqueue(db.OutMessage{
+				Key: reminderKey(n.Item.ID, n.Stage.Key, m.ID), ChatID: m.TelegramID, MemberID: m.ID,
+				Purpose: "reminder", RefID: n.Item.ID, Status: db.OutSkipped,
+			})
+			if err != nil {
+				return 0, 0, err
 			}
-			notes.skip(it, s)
 		}
-		next := d.Next
-		if !next.IsZero() && !next.After(now) {
-			// Never schedule into the past: the batch loop would find the
-			// assignment again and spin.
-			next = now.Add(time.Minute)
-		}
-		w.SetNextNotice(it.ID, next)
+		notes.skip(n.Item, n.Stage)
+	}
+	for _, n := range tb.Unreached {
+		notes.nobody = append(notes.nobody, nobodyNote{n.Item.PeriodID, nobodyItem(pl.Policy().ChatLang(), n.Item, n.Stage)})
+	}
+	for _, next := range tb.Next {
+		w.SetNextNotice(next.AssignmentID, next.At)
 	}
 	if err := w.Flush(); err != nil {
 		return 0, 0, err
 	}
 	queued = w.Added(db.OutPending)
-	if len(escalations) > 0 {
-		n, err := b.escalate(tx, now, items[0].ID, escalations, pl.Policy().ChatLang())
+	if len(tb.Escalations) > 0 {
+		n, err := b.escalate(tx, now, tb.FirstID, tb.Escalations, pl.Policy().ChatLang())
 		if err != nil {
 			return 0, 0, err
 		}
 		queued += n
 	}
-	return len(items), queued, nil
+	return tb.Looked, queued, nil
 }
 
 // nobodyItem is one unit nobody could be told, for the Office's note, in
@@ -263,26 +233,12 @@ func reminderKey(assignmentID int64, stage string, memberID int64) string {
 	return "rem:" + strconv.FormatInt(assignmentID, 10) + ":" + stage + ":" + strconv.FormatInt(memberID, 10)
 }
 
-// reachable keeps the members who can be sent to: a member who blocked the
-// bot is skipped (the sender would hold the message anyway) until they write
-// again; the Office's digest says so.
-func reachable(ms []db.Member) []db.Member {
-	out := ms[:0:0]
-	for _, m := range ms {
-		if m.UnreachableAt.IsZero() {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // reminderButtons are "remind me later" and, for a head who handed the
 // report in on paper, "submitted on paper" (handled by submissions).
 func reminderButtons(lang string, assignmentID int64) string {
-	id := strconv.FormatInt(assignmentID, 10)
 	return Keyboard([]Button{
-		{Label: tr(lang, "rem.btn_snooze"), Data: "snooze:" + id},
-		{Label: tr(lang, "rem.btn_paper"), Data: "paper:" + id},
+		Callback{Verb: VerbSnooze, ID: assignmentID}.Button(tr(lang, "rem.btn_snooze")),
+		Callback{Verb: VerbPaper, ID: assignmentID}.Button(tr(lang, "rem.btn_paper")),
 	})
 }
 
@@ -337,16 +293,22 @@ func (b *Bot) reminderBody(pl *reminders.Planner, lang string, it db.Item, now t
 }
 
 // when says how many calendar days are left before a deadline, or how many
-// days late it is.
+// days late it is, by the one lateness rule: after the deadline it is never
+// "due today" and never "0 days late".
 func (b *Bot) when(lang string, deadline, now time.Time) string {
-	switch left := daysUntil(now, deadline, b.loc); {
-	case left > 0:
-		return tr(lang, "owed.days_left", left)
-	case left == 0:
+	switch st := reporting.Measure(now, deadline, b.loc); {
+	case st.Late:
+		return tr(lang, "owed.days_late", st.Days)
+	case st.Days == 0:
 		return tr(lang, "owed.today")
 	default:
-		return tr(lang, "owed.days_late", -left)
+		return tr(lang, "owed.days_left", st.Days)
 	}
+}
+
+// daysLate is how many calendar days late an assignment is at now.
+func (b *Bot) daysLate(it db.Item, now time.Time) int {
+	return reporting.DaysLate(now, it.DeadlineAt, b.loc)
 }
 
 // movedReason names the day off that moved the period's deadline, in lang,
@@ -387,13 +349,13 @@ func stageName(lang string, s reminders.Stage) string {
 // escalate tells the Director (every member with that role, each in their
 // language; the Office chat if there is none) about a batch's assignments
 // that are EscalateAfter working days late, in one message each.
-func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalation, chatLang string) (int, error) {
+func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []reporting.Notice, chatLang string) (int, error) {
 	r := tx.Reader()
 	directors, err := r.MembersByRole(db.RoleDirector)
 	if err != nil {
 		return 0, err
 	}
-	directors = reachable(directors)
+	directors = reporting.Reachable(directors)
 	text := func(lang string) string {
 		lines := []string{tr(lang, "rem.escalate")}
 		for i, e := range escs {
@@ -401,8 +363,8 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []escalatio
 				lines = append(lines, tr(lang, "rem.more", len(escs)-i))
 				break
 			}
-			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.it.Unit, lang), obligationTitle(e.it.Obligation, lang),
-				reminders.PeriodName(e.it.Period.Key, lang), formatDate(e.it.DeadlineAt, b.loc), e.stage.DaysLate))
+			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.Item.Unit, lang), obligationTitle(e.Item.Obligation, lang),
+				reminders.PeriodName(e.Item.Period.Key, lang), formatDate(e.Item.DeadlineAt, b.loc), e.Stage.DaysLate))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -460,8 +422,19 @@ func (b *Bot) tellOffice(ctx context.Context, pl *reminders.Planner, now time.Ti
 		}
 		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("skipped:%d", now.Unix()), Text: tr(lang, "rem.office_skipped", capList(lang, parts, "; "))})
 	}
-	if len(notes.nobody) > 0 {
-		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d", now.Unix()), Text: tr(lang, "rem.office_nobody", capList(lang, notes.nobody, "; "))})
+	// At most one "could not remind" note per period per day, listing its
+	// units: a unit nobody can reach is found again at every later stage.
+	day := now.In(b.loc).Format(time.DateOnly)
+	var periods []int64
+	lines := map[int64][]string{}
+	for _, n := range notes.nobody {
+		if _, ok := lines[n.period]; !ok {
+			periods = append(periods, n.period)
+		}
+		lines[n.period] = append(lines[n.period], n.line)
+	}
+	for _, p := range periods {
+		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("nobody:%d:%s", p, day), Text: tr(lang, "rem.office_nobody", capList(lang, lines[p], "; "))})
 	}
 	return b.enqueueAll(ctx, office, msgs)
 }
@@ -495,228 +468,32 @@ func (b *Bot) enqueueAll(ctx context.Context, chat db.BoundChat, msgs []db.OutMe
 	return queued, err
 }
 
-// onSnooze holds an assignment's reminders until the next working day's
-// working hour ("⏰ Nhắc lại sau"), for anyone of the unit that owes it.
+// onSnooze holds an assignment's reminders ("⏰ Nhắc lại sau"), for anyone
+// of the unit that owes it, until the core's SnoozeUntil: never past the
+// next scheduled reminder nor the deadline.
 func (b *Bot) onSnooze(r *Request, args []string) error {
-	var id int64
-	if len(args) == 1 {
-		id, _ = strconv.ParseInt(args[0], 10, 64)
-	}
-	it, err := b.store.Read(r.ctx).Item(id)
-	switch {
-	case errors.Is(err, db.ErrNotFound):
+	id, ok := parseID(args)
+	if !ok {
 		r.Toast(r.T("callback.stale"))
 		return nil
-	case err != nil:
-		return err
-	case !r.Member.Role.NeedsUnit() || r.Member.UnitID != it.UnitID:
-		r.Toast(r.T("snooze.not_member"))
-		return nil
-	case !it.Open():
-		r.Toast(r.T("snooze.closed"))
-		return nil
+	}
+	it, _, err := reporting.Load(b.store.Read(r.ctx), id)
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
 	pl, err := b.planner(r.ctx)
 	if err != nil {
 		return err
 	}
-	until := pl.NextWorkingTime(b.store.Now())
-	err = r.Tx(func(tx *db.Tx) error {
-		cur, err := tx.Reader().Item(id)
-		if err != nil {
-			return err
-		}
-		if err := tx.Snooze(id, until); err != nil {
-			return err
-		}
-		// Snooze moves the next look to its end; an earlier look (the
-		// Director's escalation) must still happen.
-		if next := cur.NextNoticeAt; !next.IsZero() && next.Before(until) {
-			if err := tx.SetNextNotice(id, next); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "snooze", strconv.FormatInt(id, 10), until.Format(time.RFC3339))
+	var until time.Time
+	err = act(r, func(tx *db.Tx) error {
+		var err error
+		until, err = reporting.Hold(tx, actor(r), pl, it)
+		return err
 	})
-	if err != nil {
+	if err != nil || until.IsZero() {
 		return err
 	}
 	r.Toast(r.T("snooze.done", formatDateTime(until, b.loc)+" ("+weekday(until, b.loc, r.Lang)+")"))
 	return nil
-}
-
-// sendDigests posts the day's digests, once a day from the working hour on:
-// the Office's list of everything overdue, the group's weekly digest of
-// coming deadlines, and the group's summary of each deadline that has just
-// passed. Each has a key naming its day, week or period, so a restart posts
-// nothing twice.
-func (b *Bot) sendDigests(ctx context.Context, pl *reminders.Planner, now time.Time) (int, error) {
-	r := b.store.Read(ctx)
-	pol := pl.Policy()
-	lang := pol.ChatLang()
-	office, officeErr := r.Chat(db.ChatOffice)
-	group, groupErr := r.Chat(db.ChatGroup)
-	for _, err := range []error{officeErr, groupErr} {
-		if err != nil && !errors.Is(err, db.ErrNotFound) {
-			return 0, err
-		}
-	}
-	sent := 0
-	if day, due := pl.OfficeDigestDue(now); due && officeErr == nil {
-		msg, err := b.officeDigest(r, lang, now, day)
-		if err != nil {
-			return sent, fmt.Errorf("office digest: %w", err)
-		}
-		n, err := b.enqueueAll(ctx, office, msg)
-		if sent += n; err != nil {
-			return sent, err
-		}
-	}
-	if groupErr != nil {
-		return sent, nil
-	}
-	var msgs []db.OutMessage
-	if monday, due := pl.WeeklyDigestDue(now); due && pol.WeeklyDigest {
-		m, err := b.weeklyDigest(r, pl, lang, now, monday)
-		if err != nil {
-			return sent, fmt.Errorf("weekly digest: %w", err)
-		}
-		msgs = append(msgs, m...)
-	}
-	if pol.Summary {
-		m, err := b.summaries(r, pl, lang, now)
-		if err != nil {
-			return sent, fmt.Errorf("summaries: %w", err)
-		}
-		msgs = append(msgs, m...)
-	}
-	n, err := b.enqueueAll(ctx, group, msgs)
-	return sent + n, err
-}
-
-// officeDigest lists every overdue report for the Office: unit, report,
-// period, deadline, days late, and whether the unit can be reached at all;
-// in lang, the chat language.
-func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.OutMessage, error) {
-	items, err := r.OverdueItems(now)
-	if err != nil || len(items) == 0 {
-		return nil, err
-	}
-	var unitIDs []int64
-	for _, it := range items {
-		unitIDs = append(unitIDs, it.UnitID)
-	}
-	members, err := r.UnitMembers(unitIDs)
-	if err != nil {
-		return nil, err
-	}
-	lines := []string{tr(lang, "digest.office", formatDate(day, b.loc), len(items))}
-	for i, it := range items {
-		if i == listCap {
-			lines = append(lines, tr(lang, "rem.more", len(items)-i))
-			break
-		}
-		line := tr(lang, "digest.office_line", unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-			formatDate(it.DeadlineAt, b.loc), -daysUntil(now, it.DeadlineAt, b.loc))
-		lines = append(lines, line+reachNote(lang, members[it.UnitID]))
-	}
-	return []db.OutMessage{{Key: "digest:office:" + day.In(b.loc).Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}}, nil
-}
-
-// reachNote says, for the Office, why a unit may not have heard its
-// reminders: nobody joined, the head did not join, or the heads blocked the
-// bot.
-func reachNote(lang string, ms []db.Member) string {
-	if len(ms) == 0 {
-		return tr(lang, "digest.nobody")
-	}
-	heads, blocked := 0, 0
-	for _, m := range ms {
-		if m.Role == db.RoleHead {
-			heads++
-			if !m.UnreachableAt.IsZero() {
-				blocked++
-			}
-		}
-	}
-	switch {
-	case heads == 0:
-		return tr(lang, "digest.no_head")
-	case blocked == heads:
-		return tr(lang, "digest.unreachable")
-	}
-	return ""
-}
-
-// weeklyDigest lists, for the group, the deadlines of the next 14 days of
-// obligations that are announced, with how many units have handed in; in
-// lang, the chat language.
-func (b *Bot) weeklyDigest(r *db.Reader, pl *reminders.Planner, lang string, now, monday time.Time) ([]db.OutMessage, error) {
-	stats, err := r.PeriodStats(now, now.Add(reminders.DigestWindow))
-	if err != nil {
-		return nil, err
-	}
-	lines := []string{tr(lang, "digest.week")}
-	for _, s := range stats {
-		if !s.Obligation.Announce || s.Units == 0 {
-			continue
-		}
-		p := s.Period
-		line := tr(lang, "digest.week_line", obligationTitle(s.Obligation, lang), reminders.PeriodName(p.Key, lang),
-			weekday(p.DeadlineAt, b.loc, lang), formatDate(p.DeadlineAt, b.loc), b.when(lang, p.DeadlineAt, now), s.Submitted, s.Units)
-		if reason := b.movedReason(pl, lang, db.Item{Assignment: db.Assignment{DeadlineAt: p.DeadlineAt}, Period: p}); reason != "" {
-			line += tr(lang, "digest.week_moved", formatDate(p.DueAt, b.loc), reason)
-		}
-		lines = append(lines, line)
-	}
-	m := db.OutMessage{Key: "digest:week:" + monday.Format(time.DateOnly), Text: strings.Join(lines, "\n"), Purpose: "digest"}
-	if len(lines) == 1 {
-		// Nothing due: no message rather than an empty one, and the week's
-		// digest counts as done, so a deadline entering the 14-day window
-		// on Thursday does not bring a "weekly" digest on Thursday.
-		m.Status = db.OutSkipped
-	}
-	return []db.OutMessage{m}, nil
-}
-
-// summaries tells the group, the working day after each deadline, how many
-// units handed in on time and (unless the plan or the obligation says not
-// to name them) which were late; in lang, the chat language.
-func (b *Bot) summaries(r *db.Reader, pl *reminders.Planner, lang string, now time.Time) ([]db.OutMessage, error) {
-	// Far enough back to reach a deadline before Tết's long break.
-	stats, err := r.PeriodStats(now.Add(-reminders.SummaryStale-14*24*time.Hour), now)
-	if err != nil {
-		return nil, err
-	}
-	var out []db.OutMessage
-	for _, s := range stats {
-		o, p := s.Obligation, s.Period
-		if !o.Summary || s.Units == 0 || !pl.SummaryDue(p.DeadlineAt, now) {
-			continue
-		}
-		items, err := r.PeriodItems(p.ID)
-		if err != nil {
-			return nil, err
-		}
-		sum := reminders.Summarize(items, now)
-		text := tr(lang, "summary.line", obligationTitle(o, lang), reminders.PeriodName(p.Key, lang), formatDate(p.DeadlineAt, b.loc), sum.OnTime, sum.Total)
-		switch {
-		case len(sum.Late) > 0 && o.NameLateUnits && pl.Policy().NameLateUnits:
-			var names []string
-			for _, it := range sum.Late {
-				names = append(names, unitName(it.Unit, lang))
-			}
-			text += tr(lang, "summary.late_names", capList(lang, names, ", "))
-		case len(sum.Late) > 0:
-			text += tr(lang, "summary.late_count", len(sum.Late))
-		}
-		if sum.Extended > 0 {
-			text += tr(lang, "summary.extended", sum.Extended)
-		}
-		if len(sum.Late) == 0 {
-			text += tr(lang, "summary.thanks")
-		}
-		out = append(out, db.OutMessage{Key: "summary:" + strconv.FormatInt(p.ID, 10), Text: text, Purpose: "summary", RefID: p.ID})
-	}
-	return out, nil
 }

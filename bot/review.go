@@ -8,6 +8,7 @@ import (
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // inputReturnReason is the Office member's typed reason for a return.
@@ -15,13 +16,6 @@ const inputReturnReason = "review.reason"
 
 // registerReview wires the Office's buttons on a submission and the
 // paper-submission claim and confirmation.
-func (b *Bot) registerReview() {
-	b.addCallback("acc", b.cbAccept)
-	b.addCallback("ret", b.cbReturn)
-	b.addInput(inputReturnReason, b.inputReturn)
-	b.addCallback("paper", b.cbPaper)
-	b.addCallback("pok", b.cbPaperConfirm)
-}
 
 // staffOnly refuses a button meant for the Office; the router checks roles
 // of commands, not of buttons, and anyone in the Office chat can press one.
@@ -33,48 +27,22 @@ func staffOnly(r *Request, key string) bool {
 	return true
 }
 
-// reviewed loads the submission a review button names, answering forged or
-// stale data with a toast.
-func (b *Bot) reviewed(r *Request, args []string) (db.Submission, db.Item, bool, error) {
-	if !staffOnly(r, "review.not_allowed") {
-		return db.Submission{}, db.Item{}, false, nil
-	}
-	id, ok := parseID(args)
-	if !ok {
-		r.Toast(r.T("callback.stale"))
-		return db.Submission{}, db.Item{}, false, nil
-	}
-	rd := b.store.Read(r.ctx)
-	sub, err := rd.Submission(id)
-	if errors.Is(err, db.ErrNotFound) {
-		r.Toast(r.T("callback.stale"))
-		return sub, db.Item{}, false, nil
-	}
-	if err != nil {
-		return sub, db.Item{}, false, err
-	}
-	it, err := rd.Item(sub.AssignmentID)
-	return sub, it, err == nil, err
-}
-
 // cbAccept closes the assignment with the submission and tells the unit.
 // A second press (by anyone) says it was handled instead of acting again.
 func (b *Bot) cbAccept(r *Request, args []string) error {
-	sub, it, ok, err := b.reviewed(r, args)
-	if !ok || err != nil {
-		return err
+	id, ok := parseID(args)
+	if !ok {
+		r.Toast(r.T("callback.stale"))
+		return nil
 	}
-	return r.Tx(func(tx *db.Tx) error {
-		changed, err := tx.ReviewSubmission(sub.ID, db.SubAccepted, r.Member.ID, "")
-		if err != nil || !changed {
-			if err == nil {
-				r.Toast(r.T("review.already"))
-			}
+	decided := false
+	err := act(r, func(tx *db.Tx) error {
+		rv, err := reporting.Decide(tx, reporting.Accept, actor(r), id, "")
+		if err != nil {
 			return err
 		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "accept", fmt.Sprintf("submission:%d", sub.ID), sub.Receipt()); err != nil {
-			return err
-		}
+		decided = true
+		sub, it := rv.Submission, rv.Item
 		r.Toast(r.T("review.accepted_toast"))
 		lang := b.chatLang(tx.Reader())
 		r.Reply(tr(lang, "review.accepted_office", r.Member.Name, sub.Receipt(), unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
@@ -83,59 +51,60 @@ func (b *Bot) cbAccept(r *Request, args []string) error {
 			return tr(lang, "review.accepted_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt())
 		})
 	})
+	if err == nil && decided {
+		b.closeButtons(r, tr(b.chatLang(b.store.Read(r.ctx)), "life.decided_accept"))
+	}
+	return err
 }
 
 // cbReturn asks the Office member, in their private chat with the bot (typed
 // answers are read only there), why the report goes back.
 func (b *Bot) cbReturn(r *Request, args []string) error {
-	sub, it, ok, err := b.reviewed(r, args)
-	if !ok || err != nil {
-		return err
-	}
-	if sub.Status != db.SubReceived {
-		r.Toast(r.T("review.already"))
+	id, ok := parseID(args)
+	if !ok {
+		r.Toast(r.T("callback.stale"))
 		return nil
 	}
+	rv, err := reporting.Reviewable(b.store.Read(r.ctx), actor(r), id)
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
+	}
+	sub, it := rv.Submission, rv.Item
 	r.Toast(r.T("review.ask_reason_toast"))
 	r.Send(db.OutMessage{ChatID: r.Ev.From.ID, MemberID: r.Member.ID,
 		Text: r.T("review.ask_reason", sub.Receipt(), unitName(it.Unit, r.Lang), obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang))})
+	// The card's chat and message ride along, so the return closes its buttons.
 	return r.Tx(func(tx *db.Tx) error {
-		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.From.ID, Kind: inputReturnReason, RefID: sub.ID})
+		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.From.ID, Kind: inputReturnReason, RefID: sub.ID,
+			Data: fmt.Sprintf("%d:%d", r.Ev.ChatID, r.Ev.MessageID)})
 	})
 }
 
 // inputReturn records a return with its reason and sends the reason to the
-// unit, whose next file for the assignment becomes a new version.
+// unit, whose next file for the assignment becomes a new version. The role
+// is checked again now: the clerk may have been removed since the question.
 func (b *Bot) inputReturn(r *Request, p db.PendingInput) error {
+	if expired(b, r, p) {
+		return nil
+	}
 	reason := strings.TrimSpace(r.Ev.Text)
 	if reason == "" {
 		r.Reply(r.T("review.reason_empty"))
 		return nil
 	}
-	rd := b.store.Read(r.ctx)
-	sub, err := rd.Submission(p.RefID)
-	if err != nil {
-		return err
-	}
-	it, err := rd.Item(sub.AssignmentID)
-	if err != nil {
-		return err
-	}
-	return r.Tx(func(tx *db.Tx) error {
+	decided := false
+	var rv reporting.Review
+	err := act(r, func(tx *db.Tx) error {
 		if _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); err != nil {
 			return err
 		}
-		changed, err := tx.ReviewSubmission(sub.ID, db.SubReturned, r.Member.ID, reason)
+		var err error
+		rv, err = reporting.Decide(tx, reporting.Return, actor(r), p.RefID, reason)
 		if err != nil {
 			return err
 		}
-		if !changed {
-			r.Reply(r.T("review.already"))
-			return nil
-		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "return", fmt.Sprintf("submission:%d", sub.ID), reason); err != nil {
-			return err
-		}
+		decided = true
+		sub, it := rv.Submission, rv.Item
 		r.Reply(r.T("review.returned_ok"))
 		if office, err := tx.Reader().Chat(db.ChatOffice); err == nil {
 			lang := b.chatLang(tx.Reader())
@@ -146,6 +115,19 @@ func (b *Bot) inputReturn(r *Request, p db.PendingInput) error {
 			return tr(lang, "review.returned_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt(), reason)
 		})
 	})
+	if err == nil && !decided {
+		// Refused: the question is answered all the same, or it would
+		// catch every later message.
+		return r.Tx(func(tx *db.Tx) error { return tx.DropPendingInput(p) })
+	}
+	if err == nil {
+		var chatID int64
+		var msgID int
+		if _, scanErr := fmt.Sscanf(p.Data, "%d:%d", &chatID, &msgID); scanErr == nil {
+			b.closeMessageButtons(r, chatID, msgID, tr(b.chatLang(b.store.Read(r.ctx)), "life.decided_return"))
+		}
+	}
+	return err
 }
 
 // tellUnit sends a review result to whoever submitted, or, if they have left
@@ -182,22 +164,17 @@ func (b *Bot) tellUnit(r *Request, tx *db.Tx, sub db.Submission, it db.Item, pur
 // asked to confirm, and only its confirmation records a submission.
 func (b *Bot) cbPaper(r *Request, args []string) error {
 	id, ok := parseID(args)
-	if !ok || !r.Member.Role.NeedsUnit() {
+	if !ok {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
 	rd := b.store.Read(r.ctx)
-	it, err := rd.Item(id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
-		r.Toast(r.T("callback.stale"))
-		return nil
+	it, st, err := reporting.Load(rd, id)
+	if err == nil {
+		err = reporting.AnnouncePaper.Check(actor(r), it.UnitID, st)
 	}
-	if err != nil {
-		return err
-	}
-	if !it.Open() {
-		r.Reply(r.T("paper.not_open"))
-		return nil
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
 	office, err := rd.Chat(db.ChatOffice)
 	if errors.Is(err, db.ErrNotFound) {
@@ -208,17 +185,21 @@ func (b *Bot) cbPaper(r *Request, args []string) error {
 		return err
 	}
 	lang := b.chatLang(rd)
-	r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
-		Text:   tr(lang, "paper.office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang)),
-		Markup: Keyboard([]Button{{Label: tr(lang, "paper.btn_confirm"), Data: fmt.Sprintf("pok:%d:%d", it.ID, r.Member.ID)}})})
-	r.Reply(r.T("paper.told"))
-	return r.Tx(func(tx *db.Tx) error {
-		return tx.Audit(r.Member.ID, r.Ev.From.ID, "paper_claim", fmt.Sprintf("assignment:%d", it.ID), "")
+	return act(r, func(tx *db.Tx) error {
+		if err := reporting.Announce(tx, actor(r), it); err != nil {
+			return err
+		}
+		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID,
+			Text:   tr(lang, "paper.office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang)),
+			Markup: Keyboard([]Button{Callback{Verb: VerbPaperConfirm, ID: it.ID, Ref: r.Member.ID}.Button(tr(lang, "paper.btn_confirm"))})})
+		r.Reply(r.T("paper.told"))
+		return nil
 	})
 }
 
-// cbPaperConfirm records the paper report the Office confirms it holds. The
-// message with the button names the claim, so a second press finds it.
+// cbPaperConfirm records the paper report the Office confirms it holds, and
+// puts the same Accept/Return card before the Office as a file sent in chat
+// gets.
 func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 	if !staffOnly(r, "review.not_allowed") {
 		return nil
@@ -242,24 +223,15 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	claim := fmt.Sprintf("paper-claim:%d:%d", r.Ev.ChatID, r.Ev.MessageID)
 	lang := b.chatLang(rd)
-	return r.Tx(func(tx *db.Tx) error {
-		if _, err := tx.Reader().SubmissionByReference(it.ID, claim); err == nil {
-			r.Toast(r.T("review.already"))
-			return nil
-		} else if !errors.Is(err, db.ErrNotFound) {
-			return err
-		}
-		now := tx.Now()
-		sub, err := tx.AddSubmission(db.Submission{AssignmentID: it.ID, ReceiptYear: now.In(b.loc).Year(), MemberID: claimant,
-			Source: db.SourcePaper, Reference: claim, ReceivedAt: now, DaysLate: b.daysLate(now, it.DeadlineAt)})
+	decided := false
+	err = act(r, func(tx *db.Tx) error {
+		sub, err := reporting.Record(tx, reporting.ConfirmPaper, actor(r), it,
+			reporting.NewSubmission{Source: db.SourcePaper, MemberID: claimant}, b.loc, 0)
 		if err != nil {
 			return err
 		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "paper_confirm", fmt.Sprintf("submission:%d", sub.ID), sub.Receipt()); err != nil {
-			return err
-		}
+		decided = true
 		r.Toast(r.T("review.accepted_toast"))
 		r.ReplyWith(db.OutMessage{
 			Text: tr(lang, "paper.confirmed_office", r.Member.Name, unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
@@ -269,12 +241,24 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 			return tr(lang, "paper.confirmed_head", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang), sub.Receipt())
 		})
 	})
+	if err == nil && decided {
+		b.closeButtons(r, tr(lang, "life.decided_paper"))
+	}
+	return err
+}
+
+// ignoreRefusal is nil for a refusal already told to the user.
+func ignoreRefusal(err error) error {
+	if _, ok := reporting.AsError(err); ok {
+		return nil
+	}
+	return err
 }
 
 // reviewButtons are the Office's Accept and Return buttons for a submission.
 func reviewButtons(lang string, submissionID int64) string {
 	return Keyboard([]Button{
-		{Label: tr(lang, "review.btn_accept"), Data: fmt.Sprintf("acc:%d", submissionID)},
-		{Label: tr(lang, "review.btn_return"), Data: fmt.Sprintf("ret:%d", submissionID)},
+		Callback{Verb: VerbAccept, ID: submissionID}.Button(tr(lang, "review.btn_accept")),
+		Callback{Verb: VerbReturn, ID: submissionID}.Button(tr(lang, "review.btn_return")),
 	})
 }

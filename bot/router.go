@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	tgbot "github.com/go-telegram/bot"
 
@@ -137,46 +137,73 @@ func Keyboard(rows ...[]Button) string {
 // Button is one inline button.
 type Button struct{ Label, Data string }
 
-// Who may use a command.
-var (
-	everyone  = []db.Role{db.RoleHead, db.RoleMember, db.RoleOffice, db.RoleAdmin, db.RoleDirector}
-	unitRoles = []db.Role{db.RoleHead, db.RoleMember}
-	staff     = []db.Role{db.RoleOffice, db.RoleAdmin}
-	admins    = []db.Role{db.RoleAdmin}
-)
-
-type command struct {
-	name        string
-	roles       []db.Role // who may use it; strangers never
-	inGroup     bool      // usable in group chats as well as in private
-	handle      func(r *Request) error
-	hiddenInAll bool // not listed in /help or the menu (e.g. /start)
+// commandRoute is one command: who may use it and where.
+type commandRoute struct {
+	name      string
+	roles     []db.Role // who may use it; strangers never, unless strangers is set
+	chats     chats
+	handle    func(r *Request) error
+	strangers bool // a stranger may use it too (/start redeems an invite)
+	hidden    bool // not listed in /help or the menu
 }
 
-type (
-	callbackFunc func(r *Request, args []string) error
-	inputFunc    func(r *Request, p db.PendingInput) error
-)
+// buttonRoute is one button verb. refusal is the toast for a role that may
+// not press it ("callback.stale" when empty: a button someone else's role
+// got is as good as forged).
+type buttonRoute struct {
+	verb    Verb
+	roles   []db.Role
+	chats   chats
+	refusal string
+	handle  func(r *Request, c Callback) error
+}
 
-func (c *command) allows(role db.Role) bool {
-	for _, x := range c.roles {
-		if x == role {
-			return true
-		}
+// inputRoute is one kind of typed answer the bot waits for.
+type inputRoute struct {
+	kind   string
+	roles  []db.Role
+	handle func(r *Request, p db.PendingInput) error
+}
+
+// fileFunc looks at a file sent to the bot and says whether it was its own.
+type fileFunc func(r *Request) (handled bool, err error)
+
+// routeTable is routes.go's list, indexed for dispatch.
+type routeTable struct {
+	commands map[string]*commandRoute
+	order    []string // for /help and the menu
+	buttons  map[Verb]*buttonRoute
+	inputs   map[string]*inputRoute
+	files    []fileFunc
+}
+
+func newRouteTable(cmds []commandRoute, buttons []buttonRoute, inputs []inputRoute, files []fileFunc) *routeTable {
+	t := &routeTable{commands: map[string]*commandRoute{}, buttons: map[Verb]*buttonRoute{}, inputs: map[string]*inputRoute{}, files: files}
+	for i := range cmds {
+		t.commands[cmds[i].name] = &cmds[i]
+		t.order = append(t.order, cmds[i].name)
 	}
-	return false
+	for i := range buttons {
+		t.buttons[buttons[i].verb] = &buttons[i]
+	}
+	for i := range inputs {
+		t.inputs[inputs[i].kind] = &inputs[i]
+	}
+	return t
 }
 
-func (b *Bot) addCommand(c *command) {
-	b.commands[c.name] = c
-	b.order = append(b.order, c.name)
+// withArgs adapts a button handler that still reads its data as strings;
+// the data it gets has passed DecodeCallback's checks.
+func withArgs(fn func(r *Request, args []string) error) func(*Request, Callback) error {
+	return func(r *Request, c Callback) error { return fn(r, c.args()) }
 }
 
-// addCallback routes button presses whose data starts with "verb:".
-func (b *Bot) addCallback(verb string, fn callbackFunc) { b.callbacks[verb] = fn }
+// always makes a handler that takes every file it is given the last word.
+func always(fn func(r *Request) error) fileFunc {
+	return func(r *Request) (bool, error) { return true, fn(r) }
+}
 
-// addInput routes a typed answer to a question of this kind.
-func (b *Bot) addInput(kind string, fn inputFunc) { b.inputs[kind] = fn }
+func (c *commandRoute) allows(role db.Role) bool { return slices.Contains(c.roles, role) }
 
 // route sends a request to its handler after the checks every handler
 // relies on: strangers can only /start, roles are checked against the
@@ -205,8 +232,8 @@ func (b *Bot) route(r *Request) error {
 		return b.routeCommand(r)
 	}
 	if !ev.Private() {
-		if len(ev.Files) > 0 && r.Member != nil && b.onFiles != nil {
-			return b.onFiles(r) // a member's file in a group gets a pointer to the private chat
+		if len(ev.Files) > 0 && r.Member != nil {
+			return b.routeFiles(r) // a member's file in a group gets a pointer to the private chat
 		}
 		return nil
 	}
@@ -215,22 +242,46 @@ func (b *Bot) route(r *Request) error {
 		r.Reply(r.T("start.stranger"))
 		return nil
 	}
-	if p, err := b.store.Read(r.ctx).PeekPendingInput(ev.From.ID, ev.ChatID); err == nil && len(ev.Files) == 0 {
-		if fn, ok := b.inputs[p.Kind]; ok {
-			return fn(r, p)
+	if len(ev.Files) == 0 {
+		p, err := b.store.Read(r.ctx).PeekPendingInput(ev.From.ID, ev.ChatID)
+		if err == nil {
+			if in, ok := b.routes.inputs[p.Kind]; ok {
+				return b.routeInput(r, in, p)
+			}
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return err
 		}
 	}
-	if len(ev.Files) > 0 && b.onFiles != nil {
-		return b.onFiles(r)
+	if len(ev.Files) > 0 {
+		return b.routeFiles(r)
 	}
 	r.Reply(r.T("hint.text"))
 	return nil
 }
 
+// routeInput hands a typed answer to its question, unless the person's
+// role changed since the question was asked: then the question is dropped.
+func (b *Bot) routeInput(r *Request, in *inputRoute, p db.PendingInput) error {
+	if slices.Contains(in.roles, r.Role()) {
+		return in.handle(r, p)
+	}
+	r.Reply(r.T("input.expired_role"))
+	return r.Tx(func(tx *db.Tx) error { _, err := tx.TakePendingInput(p.TelegramID, p.ChatID); return err })
+}
+
+func (b *Bot) routeFiles(r *Request) error {
+	for _, fn := range b.routes.files {
+		if handled, err := fn(r); handled || err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (b *Bot) routeCommand(r *Request) error {
 	ev := r.Ev
-	c, ok := b.commands[ev.Command]
-	if r.Member == nil && ev.Command != "start" {
+	c, ok := b.routes.commands[ev.Command]
+	if r.Member == nil && !(ok && c.strangers) {
 		// A stranger learns how to join, and not even which commands exist.
 		if ev.Private() {
 			r.Reply(r.T("stranger.only"))
@@ -245,29 +296,75 @@ func (b *Bot) routeCommand(r *Request) error {
 		}
 		return nil
 	}
-	if c.name != "start" && !c.allows(r.Member.Role) {
+	if !c.strangers && !c.allows(r.Member.Role) {
 		r.Reply(r.T("error.not_allowed", c.name, r.T("role."+string(r.Member.Role))))
 		return nil
 	}
-	if !ev.Private() && !c.inGroup {
-		r.Reply(r.T("error.private_only"))
+	in, err := b.chatOf(r)
+	if err != nil {
+		return err
+	}
+	if c.chats&in == 0 {
+		b.refuseHere(r, c.chats)
 		return nil
 	}
 	return c.handle(r)
 }
 
+// refuseHere says where a command works instead; in a group it names no
+// chat and nothing of the department, since strangers may read it.
+func (b *Bot) refuseHere(r *Request, allowed chats) {
+	if allowed&inOffice != 0 {
+		r.Reply(r.T("console.office_only"))
+		return
+	}
+	r.Reply(r.T("error.private_only"))
+}
+
+// chatOf says which kind of chat the event came from.
+func (b *Bot) chatOf(r *Request) (chats, error) {
+	if r.Ev.Private() {
+		return inPrivate, nil
+	}
+	office, err := b.store.Read(r.ctx).Chat(db.ChatOffice)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return inAnyGroup, nil
+	case err != nil:
+		return 0, err
+	}
+	if office.ChatID == r.Ev.ChatID && (office.ThreadID == 0 || office.ThreadID == r.Ev.ThreadID) {
+		return inOffice | inAnyGroup, nil
+	}
+	return inAnyGroup, nil
+}
+
 func (b *Bot) routeCallback(r *Request) error {
-	verb, rest, _ := strings.Cut(r.Ev.CallbackData, ":")
-	fn, ok := b.callbacks[verb]
-	if !ok || r.Member == nil {
+	c, err := DecodeCallback(r.Ev.CallbackData)
+	route, ok := b.routes.buttons[c.Verb]
+	if err != nil || !ok || r.Member == nil {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	var args []string
-	if rest != "" {
-		args = strings.Split(rest, ":")
+	if !slices.Contains(route.roles, r.Member.Role) {
+		// A message forwarded to, or a button forged by, a head must not
+		// act with the Office's rights.
+		refusal := route.refusal
+		if refusal == "" {
+			refusal = "callback.stale"
+		}
+		r.Toast(r.T(refusal))
+		return nil
 	}
-	return fn(r, args)
+	in, err := b.chatOf(r)
+	if err != nil {
+		return err
+	}
+	if route.chats&in == 0 {
+		r.Toast(r.T("console.office_only"))
+		return nil
+	}
+	return route.handle(r, c)
 }
 
 // chatChanged follows a user blocking or unblocking the bot, and a group

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"image/color"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,22 +16,23 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/render"
+	"github.com/reportbot/reportbot/reporting"
 )
 
-// unitState is where one unit stands on one period.
+// unitState is where one unit stands on one period: the core's mark
+// (reporting.Mark), which this file gives its symbols and words.
 type unitState int
 
-// The states, in the order the Office reads them: done, waiting for the
-// Office, needing the unit, and (stNone) not owed at all.
+// The states, the core's marks in the order the Office reads them.
 const (
-	stAccepted  unitState = iota // the Office accepted it
-	stReceived                   // received, waiting for the Office's review
-	stReturned                   // returned to the unit to redo
-	stExtension                  // not in yet, the unit has its own later deadline
-	stMissing                    // not in yet, the deadline is still ahead
-	stLate                       // not in yet, the deadline has passed
-	stNone                       // the unit does not owe this period
-	stateCount
+	stAccepted  = unitState(reporting.MarkAccepted)
+	stReceived  = unitState(reporting.MarkReceived)
+	stReturned  = unitState(reporting.MarkReturned)
+	stExtension = unitState(reporting.MarkExtension)
+	stMissing   = unitState(reporting.MarkMissing)
+	stLate      = unitState(reporting.MarkLate)
+	stNone      = unitState(reporting.MarkNone)
+	stateCount  = unitState(reporting.MarkCount)
 )
 
 // stateStyle is how a state shows in text (an emoji), in the picture (a
@@ -62,24 +61,9 @@ func (s unitState) style() stateStyle { return stateStyles[s] }
 // label is the state's name in a language.
 func (s unitState) label(lang string) string { return tr(lang, "status.state."+stateKeys[s]) }
 
-// stateOf tells where an assignment stands at now.
-func stateOf(it db.Item, now time.Time) unitState {
-	switch it.Status {
-	case db.StatusAccepted:
-		return stAccepted
-	case db.StatusSubmitted:
-		return stReceived
-	case db.StatusReturned:
-		return stReturned
-	}
-	switch {
-	case !it.DeadlineAt.After(now):
-		return stLate
-	case it.DeadlineAt.After(it.Period.DeadlineAt):
-		return stExtension
-	}
-	return stMissing
-}
+// stateOf tells where an assignment stands at now, by the core's rule
+// (reporting.MarkOf).
+func stateOf(it db.Item, now time.Time) unitState { return unitState(reporting.MarkOf(it, now)) }
 
 // grid is a selection laid out as units × columns.
 type grid struct {
@@ -88,30 +72,16 @@ type grid struct {
 	cells   map[int64][]unitState // by unit id, one per column
 }
 
-// buildGrid lays out views, one column per view, units in code order.
+// buildGrid lays out views by the core's grid (reporting.BuildGrid).
 func buildGrid(views []periodView, now time.Time) grid {
-	g := grid{cells: map[int64][]unitState{}}
-	byID := map[int64]db.Unit{}
-	for _, v := range views {
-		for _, it := range v.Items {
-			byID[it.Unit.ID] = it.Unit
+	g := reporting.BuildGrid(views, now)
+	out := grid{columns: g.Columns, units: g.Units, cells: map[int64][]unitState{}}
+	for id, marks := range g.Cells {
+		for _, m := range marks {
+			out.cells[id] = append(out.cells[id], unitState(m))
 		}
 	}
-	for _, u := range byID {
-		g.units = append(g.units, u)
-		g.cells[u.ID] = make([]unitState, len(views))
-		for i := range views {
-			g.cells[u.ID][i] = stNone
-		}
-	}
-	sort.Slice(g.units, func(i, j int) bool { return g.units[i].Code < g.units[j].Code })
-	for i, v := range views {
-		g.columns = append(g.columns, v.Obligation.Code+" "+v.Period.Key)
-		for _, it := range v.Items {
-			g.cells[it.Unit.ID][i] = stateOf(it, now)
-		}
-	}
-	return g
+	return out
 }
 
 // statusPNG draws the grid of a selection and writes it under <data>/out.
@@ -199,17 +169,17 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 				continue
 			}
 			if i > 0 {
-				nav = append(nav, Button{"◀ " + periods[i-1].Key, fmt.Sprintf("st:%d:%d", v.Obligation.ID, periods[i-1].ID)})
+				nav = append(nav, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: periods[i-1].ID}.Button("◀ "+periods[i-1].Key))
 			}
 			if i+1 < len(periods) {
-				nav = append(nav, Button{periods[i+1].Key + " ▶", fmt.Sprintf("st:%d:%d", v.Obligation.ID, periods[i+1].ID)})
+				nav = append(nav, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: periods[i+1].ID}.Button(periods[i+1].Key+" ▶"))
 			}
 		}
-		kb = append(kb, nav, []Button{{r.T("status.overview"), "st:0:0"}})
+		kb = append(kb, nav, []Button{Callback{Verb: VerbStatus}.Button(r.T("status.overview"))})
 	} else {
 		var row []Button
 		for _, v := range views {
-			row = append(row, Button{v.Obligation.Code, fmt.Sprintf("st:%d:%d", v.Obligation.ID, v.Period.ID)})
+			row = append(row, Callback{Verb: VerbStatus, ID: v.Obligation.ID, Ref: v.Period.ID}.Button(v.Obligation.Code))
 			if len(row) == 4 {
 				kb, row = append(kb, row), nil
 			}
@@ -233,7 +203,7 @@ func (b *Bot) lateNote(lang string, it db.Item, s unitState, now time.Time) stri
 	if s != stLate {
 		return ""
 	}
-	return tr(lang, "status.days_late", -daysUntil(now, it.DeadlineAt, b.loc))
+	return tr(lang, "status.days_late", b.daysLate(it, now))
 }
 
 // countsLine sums a period up: "✅ 3 · 📥 1 · 🕒 2 — 3/9 accepted".
@@ -248,25 +218,20 @@ func countsLine(lang string, counts []int, total int) string {
 }
 
 // onStatusButton moves a status message to another obligation or period by
-// editing it in place: "st:<obligation>:<period>", 0:0 for the overview.
-func (b *Bot) onStatusButton(r *Request, args []string) error {
-	ids, ok := parseIDs(args, 2)
-	if !ok {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
+// editing it in place; obligation 0 is the overview.
+func (b *Bot) onStatusButton(r *Request, c Callback) error {
 	rd := b.store.Read(r.ctx)
 	now := b.store.Now()
 	var views []periodView
 	var err error
-	if ids[0] == 0 {
+	if c.ID == 0 {
 		views, err = selectPeriods(rd, now, "")
 	} else {
 		var o db.Obligation
 		var p db.Period
-		o, err = rd.Obligation(ids[0])
+		o, err = rd.Obligation(c.ID)
 		if err == nil {
-			p, err = rd.Period(ids[1])
+			p, err = rd.Period(c.Ref)
 		}
 		if err == nil && p.ObligationID != o.ID {
 			err = db.ErrNotFound
@@ -323,23 +288,6 @@ func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 	return kb
 }
 
-// parseIDs reads n numeric callback arguments; anything else is forged or
-// from an older version of the bot.
-func parseIDs(args []string, n int) ([]int64, bool) {
-	if len(args) != n {
-		return nil, false
-	}
-	out := make([]int64, n)
-	for i, a := range args {
-		v, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || v < 0 {
-			return nil, false
-		}
-		out[i] = v
-	}
-	return out, true
-}
-
 // cmdOverdue lists the late units of the current periods with what the
 // Office needs to chase them, and a nudge button for each.
 func (b *Bot) cmdOverdue(r *Request) error {
@@ -372,7 +320,7 @@ func (b *Bot) cmdOverdue(r *Request) error {
 				return err
 			}
 			lines = append(lines, line)
-			kb = append(kb, []Button{{r.T("overdue.nudge_button", it.Unit.Code, v.Obligation.Code), fmt.Sprintf("nudge:%d", it.ID)}})
+			kb = append(kb, []Button{Callback{Verb: VerbNudge, ID: it.ID}.Button(r.T("overdue.nudge_button", it.Unit.Code, v.Obligation.Code))})
 		}
 		if len(lines) == 0 {
 			continue
@@ -402,7 +350,7 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 	if err != nil {
 		return "", err
 	}
-	line := fmt.Sprintf("🕒 %s — %s: %s", it.Unit.Code, unitName(it.Unit, r.Lang), r.T("status.days_late", -daysUntil(now, it.DeadlineAt, b.loc)))
+	line := fmt.Sprintf("🕒 %s — %s: %s", it.Unit.Code, unitName(it.Unit, r.Lang), r.T("status.days_late", b.daysLate(it, now)))
 	var heads []string
 	reachable := 0
 	for _, m := range members {
@@ -433,14 +381,9 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 	return line, nil
 }
 
-// onNudge sends a nudge about one assignment now: "nudge:<assignment>".
-func (b *Bot) onNudge(r *Request, args []string) error {
-	ids, ok := parseIDs(args, 1)
-	if !ok {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	it, err := b.store.Read(r.ctx).Item(ids[0])
+// onNudge sends a nudge about one assignment now.
+func (b *Bot) onNudge(r *Request, c Callback) error {
+	it, err := b.store.Read(r.ctx).Item(c.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		r.Toast(r.T("callback.stale"))
 		return nil

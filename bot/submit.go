@@ -3,18 +3,17 @@ package bot
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reminders"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // Purposes of bot messages a head may reply to with a file; each carries the
@@ -36,18 +35,6 @@ const (
 
 // captionLimit is Telegram's caption limit (UTF-16 code units).
 const captionLimit = 1024
-
-// registerSubmissions wires receiving, review, paper submissions,
-// extensions and the unit's /pending and /history.
-func (b *Bot) registerSubmissions() {
-	b.onFiles = b.onMemberFiles
-	b.addCallback("sp", b.cbPick)
-	b.addInput(inputPick, b.inputWhilePicking)
-	b.addInput(inputAwait, b.inputWhileAwaiting)
-	b.registerHistory()
-	b.registerExtend()
-	b.registerReview()
-}
 
 // incoming is what a member sent: the files (several for an album), the
 // messages carrying them (same order) and the caption. It is kept as JSON in
@@ -106,21 +93,18 @@ func (b *Bot) onMemberFiles(r *Request) error {
 			return err
 		}
 	}
-	it, ok, err := b.replyTarget(r)
+	replied, err := b.repliedAssignment(r)
 	if err != nil {
 		return err
 	}
-	if ok {
-		return b.receive(r, it, in)
+	rt, err := reporting.Route(rd, actor(r), replied, b.store.Now())
+	if told(r, err) || err != nil {
+		return ignoreRefusal(err)
 	}
-	open, err := rd.OpenUnitItems(r.Member.UnitID)
-	if err != nil {
-		return err
+	if rt.Target != nil {
+		return b.receive(r, *rt.Target, in, false)
 	}
-	if len(open) == 1 {
-		return b.receive(r, open[0], in)
-	}
-	return b.askWhich(r, in, open)
+	return b.askWhich(r, in, rt, 0)
 }
 
 // collect gathers the files of the event and, for an album, of the album's
@@ -166,109 +150,18 @@ func (b *Bot) collect(r *Request) (incoming, error) {
 	return in, nil
 }
 
-// replyTarget finds the assignment of the bot message the member replied to
-// (a reminder, a receipt or a return), if it is one of their unit's.
-func (b *Bot) replyTarget(r *Request) (db.Item, bool, error) {
+// repliedAssignment is the assignment of the bot message the member
+// replied to (a reminder, a receipt or a return), 0 if none; the core
+// decides whether it is theirs.
+func (b *Bot) repliedAssignment(r *Request) (int64, error) {
 	if r.Ev.ReplyTo == 0 {
-		return db.Item{}, false, nil
+		return 0, nil
 	}
-	rd := b.store.Read(r.ctx)
-	purpose, id, err := rd.MessageRef(r.Ev.ChatID, r.Ev.ReplyTo)
-	if errors.Is(err, db.ErrNotFound) {
-		return db.Item{}, false, nil
+	purpose, id, err := b.store.Read(r.ctx).MessageRef(r.Ev.ChatID, r.Ev.ReplyTo)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && purpose != purposeReminder && purpose != purposeReceipt && purpose != purposeReturn) {
+		return 0, nil
 	}
-	if err != nil {
-		return db.Item{}, false, err
-	}
-	if purpose != purposeReminder && purpose != purposeReceipt && purpose != purposeReturn {
-		return db.Item{}, false, nil
-	}
-	it, err := rd.Item(id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
-		return db.Item{}, false, nil
-	}
-	return it, err == nil, err
-}
-
-// askWhich keeps the files aside and asks which obligation they are for:
-// one of the open ones, or, when nothing is open, an early or extra version
-// of a recent or coming one.
-func (b *Bot) askWhich(r *Request, in incoming, open []db.Item) error {
-	question := "sub.pick"
-	items := open
-	if len(items) == 0 {
-		now := b.store.Now()
-		recent, err := b.store.Read(r.ctx).UnitItems(r.Member.UnitID, now.AddDate(0, -6, 0), now.AddDate(1, 0, 0))
-		if err != nil {
-			return err
-		}
-		if len(recent) == 0 {
-			r.Reply(r.T("sub.nothing"))
-			return nil
-		}
-		question, items = "sub.pick_early", recent
-	}
-	const maxButtons = 8
-	var rows [][]Button
-	for i, it := range items {
-		if i == maxButtons {
-			break
-		}
-		label := r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang))
-		rows = append(rows, []Button{{Label: label, Data: fmt.Sprintf("sp:%d", it.ID)}})
-	}
-	data, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	r.ReplyWith(db.OutMessage{Text: r.T(question), Markup: Keyboard(rows...), ReplyTo: r.Ev.MessageID})
-	return r.Tx(func(tx *db.Tx) error {
-		return tx.SetPendingInput(db.PendingInput{TelegramID: r.Ev.From.ID, ChatID: r.Ev.ChatID, Kind: inputPick, Data: string(data)})
-	})
-}
-
-// cbPick is the head's choice of obligation for files kept aside.
-func (b *Bot) cbPick(r *Request, args []string) error {
-	id, ok := parseID(args)
-	if !ok || !r.Member.Role.NeedsUnit() || !r.Ev.Private() {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	it, err := b.store.Read(r.ctx).Item(id)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var p db.PendingInput
-	err = b.store.Tx(r.ctx, func(tx *db.Tx) error {
-		var err error
-		p, err = tx.TakePendingInput(r.Ev.From.ID, r.Ev.ChatID)
-		if err == nil && p.Kind != inputPick {
-			return db.ErrNotFound // another question: leave it alone
-		}
-		return err
-	})
-	if errors.Is(err, db.ErrNotFound) {
-		r.Toast(r.T("sub.pick_stale"))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var in incoming
-	if err := json.Unmarshal([]byte(p.Data), &in); err != nil {
-		return fmt.Errorf("kept files: %w", err)
-	}
-	return b.receive(r, it, in)
-}
-
-// inputWhilePicking answers text typed while the bot waits for a choice.
-func (b *Bot) inputWhilePicking(r *Request, _ db.PendingInput) error {
-	r.Reply(r.T("sub.pick_text"))
-	return nil
+	return id, err
 }
 
 // inputWhileAwaiting answers text typed while the bot waits for a file.
@@ -298,8 +191,17 @@ func (b *Bot) refuse(r *Request, p *fileProblem) {
 }
 
 // receive downloads the files, stores them with their submission in one
-// transaction, and queues the receipt and the Office's copy.
-func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
+// transaction, and queues the receipt and the Office's copy. A file for a
+// report already accepted is kept aside and the head asked whether it is a
+// correction, unless they said so already (chosen).
+func (b *Bot) receive(r *Request, it db.Item, in incoming, chosen bool) error {
+	t := reporting.Submit
+	if it.Status == db.StatusAccepted {
+		if !chosen {
+			return b.askCorrection(r, it, in)
+		}
+		t = reporting.Correct
+	}
 	got, ok, err := b.fetchAll(r, in)
 	defer discardAll(got)
 	if !ok || err != nil {
@@ -307,7 +209,10 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 	}
 	rd := b.store.Read(r.ctx)
 	if dup, ok, err := sameAsEarlier(rd, it.ID, got); err != nil || ok {
-		if ok {
+		switch {
+		case ok && dup.Status == db.SubReturned:
+			r.Reply(r.T("life.same_as_returned", dup.Receipt(), formatDateTime(dup.ReceivedAt, b.loc)))
+		case ok:
 			r.Reply(r.T("sub.duplicate", dup.Receipt(), formatDateTime(dup.ReceivedAt, b.loc)))
 		}
 		return err
@@ -322,8 +227,7 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 			wasAccepted = wasAccepted || s.Status == db.SubAccepted
 		}
 	}
-	now := b.store.Now()
-	year := now.In(b.loc).Year()
+	year := reporting.ReceiptYear(b.store.Now(), b.loc)
 	var placed []string
 	before := len(r.replies)
 	err = r.Tx(func(tx *db.Tx) error {
@@ -331,10 +235,7 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 		if err != nil {
 			return err
 		}
-		sub := db.Submission{
-			AssignmentID: it.ID, ReceiptYear: year, MemberID: r.Member.ID, Source: db.SourceTelegram,
-			Caption: in.Caption, DocNumber: docNumber(in), ReceivedAt: now, DaysLate: b.daysLate(now, it.DeadlineAt),
-		}
+		n := reporting.NewSubmission{Source: db.SourceTelegram, Caption: in.Caption, DocNumber: docNumber(in)}
 		for i, d := range got {
 			index := 0
 			if len(got) > 1 {
@@ -345,18 +246,11 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 				return &fileProblem{code: "storage", name: d.displayName(), err: err}
 			}
 			placed = append(placed, rel)
-			sub.Files = append(sub.Files, db.SubmissionFile{FileName: d.displayName(), StoredPath: rel, Size: d.size,
+			n.Files = append(n.Files, db.SubmissionFile{FileName: d.displayName(), StoredPath: rel, Size: d.size,
 				SHA256: d.sha256, Mime: d.Mime, TgFileID: d.ID, TgUniqueID: d.UniqueID})
 		}
-		sub, err = tx.AddSubmission(sub)
+		sub, err := reporting.Record(tx, t, actor(r), it, n, b.loc, no)
 		if err != nil {
-			return err
-		}
-		if sub.ReceiptNo != no {
-			return fmt.Errorf("receipt number moved from %d to %d", no, sub.ReceiptNo)
-		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "submit", fmt.Sprintf("submission:%d", sub.ID),
-			fmt.Sprintf("%s v%d %s", sub.Receipt(), sub.Version, it.Unit.Code)); err != nil {
 			return err
 		}
 		for i, msg := range in.Messages {
@@ -372,7 +266,7 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming) error {
 				return err
 			}
 		}
-		if p, err := tx.Reader().PeekPendingInput(r.Ev.From.ID, in.ChatID); err == nil && (p.Kind == inputAwait || p.Kind == inputPick) {
+		if p, err := tx.Reader().PeekPendingInput(r.Ev.From.ID, in.ChatID); err == nil && p.Kind == inputAwait {
 			if _, err := tx.TakePendingInput(r.Ev.From.ID, in.ChatID); err != nil {
 				return err
 			}
@@ -427,138 +321,10 @@ func (b *Bot) unplace(r *Request, err error, before int, placed []string) error 
 		b.refuse(r, p)
 		return nil
 	}
-	return err
-}
-
-// albumWindow is how long after an album's last taken part another part of
-// it, come in a later batch of updates, still joins its submission.
-const albumWindow = 2 * time.Minute
-
-// joinAlbum adds the files of a later part of an album to the submission
-// its first part became, when the same member sent it within albumWindow
-// and the Office has not reviewed that submission yet; or, while the head
-// still chooses what the album is for, to the files kept aside. joined is
-// false when the files should be taken as a new submission.
-func (b *Bot) joinAlbum(r *Request, in incoming) (joined bool, err error) {
-	rd := b.store.Read(r.ctx)
-	subID, at, err := rd.AlbumSubmission(in.ChatID, in.MediaGroup)
-	if errors.Is(err, db.ErrNotFound) {
-		return b.joinKeptAside(r, in)
-	}
-	if err != nil || b.store.Now().Sub(at) > albumWindow {
-		return false, err
-	}
-	sub, err := rd.Submission(subID)
-	if errors.Is(err, db.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if sub.MemberID != r.Member.ID || sub.Status != db.SubReceived {
-		return false, nil
-	}
-	it, err := rd.Item(sub.AssignmentID)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && it.UnitID != r.Member.UnitID) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	got, ok, err := b.fetchAll(r, in)
-	defer discardAll(got)
-	if !ok || err != nil {
-		return true, err
-	}
-	var placed []string
-	before := len(r.replies)
-	err = r.Tx(func(tx *db.Tx) error {
-		var files []db.SubmissionFile
-		for i, d := range got {
-			// The first part's files keep their names; these follow them.
-			rel := storedPath(it.Unit.Code, it.Period.Key, sub.ReceiptYear, sub.ReceiptNo, len(sub.Files)+i+1, d.displayName())
-			if err := b.placeFile(d, rel); err != nil {
-				return &fileProblem{code: "storage", name: d.displayName(), err: err}
-			}
-			placed = append(placed, rel)
-			files = append(files, db.SubmissionFile{FileName: d.displayName(), StoredPath: rel, Size: d.size,
-				SHA256: d.sha256, Mime: d.Mime, TgFileID: d.ID, TgUniqueID: d.UniqueID})
-		}
-		files, err := tx.AddSubmissionFiles(sub.ID, files)
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "submit_album_part", fmt.Sprintf("submission:%d", sub.ID),
-			fmt.Sprintf("%s +%d %s", sub.Receipt(), len(files), it.Unit.Code)); err != nil {
-			return err
-		}
-		for _, msg := range in.Messages {
-			if msg != r.Ev.MessageID {
-				if err := tx.RememberMessage(in.ChatID, msg, purposeAlbum, sub.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.RememberAlbum(in.ChatID, in.MediaGroup, sub.ID); err != nil {
-			return err
-		}
-		b.queueAlbumPart(r, tx, it, in, sub, files)
+	if told(r, err) {
 		return nil
-	})
-	return true, b.unplace(r, err, before, placed)
-}
-
-// joinKeptAside adds a later part of an album to the album's files kept
-// aside while the head chooses the obligation, so the choice takes them all.
-func (b *Bot) joinKeptAside(r *Request, in incoming) (bool, error) {
-	p, err := b.store.Read(r.ctx).PeekPendingInput(r.Ev.From.ID, in.ChatID)
-	if errors.Is(err, db.ErrNotFound) {
-		return false, nil
 	}
-	if err != nil || p.Kind != inputPick {
-		return false, err
-	}
-	var kept incoming
-	if err := json.Unmarshal([]byte(p.Data), &kept); err != nil || kept.MediaGroup != in.MediaGroup {
-		return false, nil
-	}
-	kept.Messages = append(kept.Messages, in.Messages...)
-	kept.Files = append(kept.Files, in.Files...)
-	data, err := json.Marshal(kept)
-	if err != nil {
-		return false, err
-	}
-	p.Data = string(data)
-	return true, r.Tx(func(tx *db.Tx) error { return tx.SetPendingInput(p) })
-}
-
-// queueAlbumPart tells the head the files were added to the receipt, and
-// sends the Office its copy of them as it did the album's first files.
-func (b *Bot) queueAlbumPart(r *Request, tx *db.Tx, it db.Item, in incoming, sub db.Submission, files []db.SubmissionFile) {
-	lang := r.Lang
-	var sb strings.Builder
-	sb.WriteString(tr(lang, "sub.album_added", sub.Receipt()))
-	for _, f := range files {
-		sb.WriteString("\n" + tr(lang, "sub.receipt_file", f.FileName, humanSize(f.Size, lang), f.SHA256[:12]))
-	}
-	receipt := db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), Purpose: purposeReceipt, RefID: it.ID}
-	if len(in.Messages) > 0 {
-		receipt.ReplyTo = in.Messages[0]
-	}
-	r.Send(receipt)
-
-	office, err := tx.Reader().Chat(db.ChatOffice)
-	if err != nil {
-		b.log.Warn("no Office chat bound: the added file is not shown there", "submission", sub.ID)
-		return
-	}
-	officeLang := b.chatLang(tx.Reader())
-	total := len(sub.Files) + len(files)
-	for i, msg := range in.Messages {
-		r.Send(db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
-			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID,
-			Text: tr(officeLang, "sub.office_added", len(sub.Files)+i+1, total, sub.Receipt(), unitName(it.Unit, officeLang))})
-	}
+	return err
 }
 
 // sameAsEarlier finds an earlier submission of the assignment holding the
@@ -613,29 +379,18 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		b.log.Warn("no Office chat bound: the submission is not shown there", "submission", sub.ID)
 		return
 	}
-	sb.Reset()
 	officeLang := b.chatLang(tx.Reader())
-	sb.WriteString(tr(officeLang, "sub.office", sub.Receipt(), unitName(it.Unit, officeLang), obligationTitle(it.Obligation, officeLang),
-		reminders.PeriodName(it.Period.Key, officeLang), sub.Version, in.SenderName, formatDateTime(sub.ReceivedAt, b.loc), b.lateness(officeLang, sub, it)))
-	if sub.DocNumber != "" {
-		sb.WriteString("\n" + tr(officeLang, "sub.receipt_docno", sub.DocNumber))
-	}
-	if in.Caption != "" {
-		sb.WriteString("\n" + tr(officeLang, "sub.office_caption", clip(in.Caption, 300)))
-	}
-	if wasAccepted {
-		sb.WriteString("\n" + tr(officeLang, "sub.office_reaccepted"))
-	}
+	card := b.officeCard(officeLang, it, sub, in.SenderName, wasAccepted)
 	buttons := reviewButtons(officeLang, sub.ID)
 	if len(in.Messages) == 0 {
-		b.queueUploadedCopies(r, office, sub, sb.String(), buttons)
+		b.queueUploadedCopies(r, office, sub, card, buttons)
 		return
 	}
 	for i, msg := range in.Messages {
 		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
 			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID}
 		if i == len(in.Messages)-1 {
-			m.Text, m.Markup = sb.String(), buttons // the summary and buttons ride on the last file
+			m.Text, m.Markup = card, buttons // the summary and buttons ride on the last file
 		} else {
 			m.Text = tr(officeLang, "sub.office_part", i+1, len(in.Messages), sub.Receipt())
 		}
@@ -643,13 +398,27 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	}
 }
 
-// daysLate counts calendar days after the deadline in the plan's zone; a
-// report in after the deadline hour on the day itself is one day late.
-func (b *Bot) daysLate(received, deadline time.Time) int {
-	if !received.After(deadline) {
-		return 0
+// officeCard is the Office's summary of a received version, the same for
+// a file sent in chat and a report recorded with /received: receipt, unit,
+// report, period, version, who brought it, when, how late, its number,
+// caption or outside reference.
+func (b *Bot) officeCard(lang string, it db.Item, sub db.Submission, sender string, wasAccepted bool) string {
+	var sb strings.Builder
+	sb.WriteString(tr(lang, "sub.office", sub.Receipt(), unitName(it.Unit, lang), obligationTitle(it.Obligation, lang),
+		reminders.PeriodName(it.Period.Key, lang), sub.Version, sender, formatDateTime(sub.ReceivedAt, b.loc), b.lateness(lang, sub, it)))
+	if sub.DocNumber != "" {
+		sb.WriteString("\n" + tr(lang, "sub.receipt_docno", sub.DocNumber))
 	}
-	return max(1, -daysUntil(received, deadline, b.loc))
+	if sub.Caption != "" {
+		sb.WriteString("\n" + tr(lang, "sub.office_caption", clip(sub.Caption, 300)))
+	}
+	if sub.Source != db.SourceTelegram {
+		sb.WriteString("\n" + tr(lang, "life.card_source", tr(lang, "manage.source_"+sub.Source), sub.Reference))
+	}
+	if wasAccepted {
+		sb.WriteString("\n" + tr(lang, "sub.office_reaccepted"))
+	}
+	return sb.String()
 }
 
 // lateness says "on time" or "N days late".

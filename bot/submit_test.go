@@ -238,8 +238,14 @@ func TestHeadRepliesToReminderWithPDFAndOfficeAccepts(t *testing.T) {
 		t.Errorf("head told %d times, want once", n)
 	}
 
-	// A later file for the accepted period is a new version, flagged.
+	// A later file for the accepted period never silently reopens it: the
+	// head is asked, and a correction is a new version, flagged.
 	f.srv.InjectDocument(telegramtest.PrivateChat(f.head), f.head, telegramtest.Upload{Name: "bc-sua.pdf", Data: pdf("bản sửa")}, telegramtest.ReplyTo(remID))
+	ask := f.waitText(f.head.ID, "bản sửa thay thế bản đã tiếp nhận")
+	if subs := f.submissions(it); len(subs) != 1 {
+		t.Errorf("before the answer: %d versions, want 1", len(subs))
+	}
+	f.press(f.head, ask, "Bản sửa thay thế")
 	f.waitText(f.head.ID, "Phiên bản: 2")
 	f.waitText(f.office.ID, "đã được tiếp nhận trước đó")
 }
@@ -598,6 +604,9 @@ func TestPaperSubmissionConfirmedByOffice(t *testing.T) {
 	f.srv.InjectCallback(f.head, f.head.ID, msg.ID, fmt.Sprintf("paper:%d", f.item.ID))
 	f.waitText(f.head.ID, "Đã báo Văn phòng Sở")
 	ask := f.waitText(f.office.ID, "báo đã nộp bản giấy")
+	// Until the Office confirms, the unit sees the report as announced.
+	f.srv.InjectText(telegramtest.PrivateChat(f.head), f.head, "/pending")
+	f.waitText(f.head.ID, "đã báo nộp bản giấy, chờ Văn phòng xác nhận")
 	f.press(f.staff, ask, "Xác nhận")
 	f.waitText(f.head.ID, "xác nhận đã nhận bản giấy")
 	f.press(f.staff, ask, "Xác nhận")

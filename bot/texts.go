@@ -92,13 +92,3 @@ func weekday(t time.Time, loc *time.Location, lang string) string {
 	}
 	return weekdaysVI[d]
 }
-
-// daysUntil counts calendar days from now's date to t's date in loc: 0 on
-// the day itself, negative once it has passed.
-func daysUntil(now, t time.Time, loc *time.Location) int {
-	a := now.In(loc)
-	b := t.In(loc)
-	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da).Hours() / 24)
-}

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"sort"
 	"testing"
-	"time"
 )
 
 var verb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
@@ -60,26 +59,6 @@ func TestPickLang(t *testing.T) {
 	for _, c := range cases {
 		if got := pickLang(c.chosen, c.telegram); got != c.want {
 			t.Errorf("pickLang(%q, %q) = %q, want %q", c.chosen, c.telegram, got, c.want)
-		}
-	}
-}
-
-func TestDaysUntilCountsLocalDates(t *testing.T) {
-	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	deadline := time.Date(2026, 6, 10, 17, 0, 0, 0, loc)
-	cases := []struct {
-		now  time.Time
-		want int
-	}{
-		{time.Date(2026, 6, 3, 8, 0, 0, 0, loc), 7},
-		{time.Date(2026, 6, 9, 23, 59, 0, 0, loc), 1},
-		// 18:00 UTC on 9/6 is already 01:00 on 10/6 in Hà Nội.
-		{time.Date(2026, 6, 9, 18, 0, 0, 0, time.UTC), 0},
-		{time.Date(2026, 6, 12, 8, 0, 0, 0, loc), -2},
-	}
-	for _, c := range cases {
-		if got := daysUntil(c.now, deadline, loc); got != c.want {
-			t.Errorf("daysUntil(%v) = %d, want %d", c.now, got, c.want)
 		}
 	}
 }

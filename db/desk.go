@@ -184,3 +184,13 @@ func (r *Reader) Extensions(assignmentID int64) ([]Extension, error) {
 	}
 	return out, rows.Err()
 }
+
+// LastMessageAbout is the latest bot message in a chat about a record, such
+// as the Office's card of a submission (whose buttons ride on its last
+// message).
+func (r *Reader) LastMessageAbout(chatID int64, purpose string, refID int64) (int, error) {
+	var id int
+	err := r.queryRow(`SELECT message_id FROM message_refs WHERE chat_id = ? AND purpose = ? AND ref_id = ? ORDER BY message_id DESC LIMIT 1`,
+		chatID, purpose, refID).Scan(&id)
+	return id, notFound(err)
+}

@@ -37,6 +37,11 @@ func ParseRole(s string) (Role, error) {
 // NeedsUnit reports whether members of this role belong to a unit.
 func (r Role) NeedsUnit() bool { return r == RoleHead || r == RoleMember }
 
+// UnitFits says whether an invite for the role may name a unit (hasUnit)
+// or go without one: a unit's people need one, admins and the Director
+// have none, and the Office may be invited with its own unit or without.
+func (r Role) UnitFits(hasUnit bool) bool { return r == RoleOffice || r.NeedsUnit() == hasUnit }
+
 // Staff reports whether the role may use the Office's console.
 func (r Role) Staff() bool { return r == RoleOffice || r == RoleAdmin }
 
@@ -156,7 +161,9 @@ func (tx *Tx) RemoveMember(memberID int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
-	return nil
+	// A question the bot asked them can no longer be answered.
+	_, err = tx.exec(`DELETE FROM pending_inputs WHERE telegram_id = (SELECT telegram_id FROM members WHERE id = ?)`, memberID)
+	return err
 }
 
 // Invite is a one-time link to join as a role (of a unit).

@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/bot/telegramtest"
 	"github.com/reportbot/reportbot/clock"
@@ -46,12 +44,25 @@ func mustZone(name string) *time.Location {
 	return l
 }
 
-// person is a scripted user.
+// person is a scripted user. The fake server's own values for the user and
+// the chats stay inside the closures cast makes, so the demo names no
+// Telegram type: it speaks in ids, texts and files.
 type person struct {
-	user models.User
+	id   int64
+	name string
 	unit string
 	role db.Role
+	// says injects a text from the person into a chat: privateChat, or
+	// the Office chat or the group by id.
+	says func(chatID int64, text string)
+	// sends injects a document from the person in their private chat.
+	sends func(up telegramtest.Upload, opts ...telegramtest.MessageOption)
+	// presses injects a press on a button of a bot message.
+	presses func(chatID int64, messageID int, data string)
 }
+
+// privateChat stands for a person's private chat with the bot in says.
+const privateChat = 0
 
 type world struct {
 	opts  Options
@@ -66,7 +77,7 @@ type world struct {
 
 	admin, clerk          person
 	an, binh, cuong       person
-	officeChat, groupChat models.Chat
+	officeChat, groupChat int64
 }
 
 // Run plays the season and returns when it is over.
@@ -140,23 +151,40 @@ func (w *world) say(vi, en string) string {
 // cast creates the people and chats of the play.
 func (w *world) cast() {
 	lang := w.opts.Lang
+	office := w.srv.NewGroup(-2001, "Văn phòng Sở")
+	group := w.srv.NewSupergroup(-1002002, "Sở Nội vụ — thông báo", false)
+	w.officeChat, w.groupChat = office.ID, group.ID
 	mk := func(id int64, name, unit string, role db.Role) person {
 		u := w.srv.NewUser(id, name, "", lang)
+		private := telegramtest.PrivateChat(u)
 		w.names[id] = name
-		return person{user: u, unit: unit, role: role}
+		return person{id: id, name: name, unit: unit, role: role,
+			says: func(chatID int64, text string) {
+				switch chatID {
+				case office.ID:
+					w.srv.InjectText(office, u, text)
+				case group.ID:
+					w.srv.InjectText(group, u, text)
+				default:
+					w.srv.InjectText(private, u, text)
+				}
+			},
+			sends: func(up telegramtest.Upload, opts ...telegramtest.MessageOption) {
+				w.srv.InjectDocument(private, u, up, opts...)
+			},
+			presses: func(chatID int64, messageID int, data string) { w.srv.InjectCallback(u, chatID, messageID, data) },
+		}
 	}
 	w.admin = mk(9001, "Lê Văn Quản", "", db.RoleAdmin)
 	w.clerk = mk(9002, "Phạm Thị Thu", "", db.RoleOffice)
 	w.an = mk(1001, "Nguyễn Văn An", "TCBC", db.RoleHead)
 	w.binh = mk(1002, "Trần Thị Bình", "CCHC", db.RoleHead)
 	w.cuong = mk(1003, "Hoàng Văn Cường", "BTG", db.RoleHead)
-	w.officeChat = w.srv.NewGroup(-2001, "Văn phòng Sở")
-	w.groupChat = w.srv.NewSupergroup(-1002002, "Sở Nội vụ — thông báo", false)
-	w.names[w.officeChat.ID] = "nhóm Văn phòng Sở"
-	w.names[w.groupChat.ID] = "nhóm thông báo chung"
+	w.names[w.officeChat] = "nhóm Văn phòng Sở"
+	w.names[w.groupChat] = "nhóm thông báo chung"
 	if lang == "en" {
-		w.names[w.officeChat.ID] = "Office group"
-		w.names[w.groupChat.ID] = "announcement group"
+		w.names[w.officeChat] = "Office group"
+		w.names[w.groupChat] = "announcement group"
 	}
 }
 
@@ -193,9 +221,13 @@ func (w *world) whereTo(chatID int64) string {
 }
 
 // userSays injects a text from a person in a chat and prints it.
-func (w *world) userSays(p person, chat models.Chat, text string) {
-	w.line(p.user.FirstName, w.whereTo(chat.ID), text)
-	w.srv.InjectText(chat, p.user, text)
+func (w *world) userSays(p person, chatID int64, text string) {
+	where := chatID
+	if chatID == privateChat {
+		where = p.id
+	}
+	w.line(p.name, w.whereTo(where), text)
+	p.says(chatID, text)
 }
 
 // flush waits until the bot has handled everything and sent what is due,

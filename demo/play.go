@@ -45,7 +45,7 @@ func (w *world) play(ctx context.Context) error {
 		}},
 		{day(3, 6, 10), func(ctx context.Context) error {
 			w.narrate("Văn phòng Sở tiếp nhận báo cáo của phòng TCBC.", "The Office accepts TCBC's report.")
-			return w.press(w.clerk, w.officeChat.ID, "acc:")
+			return w.press(w.clerk, w.officeChat, "acc:")
 		}},
 		{day(5, 6, 9), func(ctx context.Context) error {
 			w.narrate("Chị Bình gửi nhầm một tệp chương trình đặt tên .pdf; bot hướng dẫn gửi lại.",
@@ -57,11 +57,11 @@ func (w *world) play(ctx context.Context) error {
 		}},
 		{day(12, 6, 9), func(ctx context.Context) error {
 			w.narrate("Văn phòng Sở xem tình hình nộp và xuất bản tổng hợp.", "The Office checks the status and exports the summary.")
-			w.userSays(w.clerk, telegramtest.PrivateChat(w.clerk.user), "/status")
+			w.userSays(w.clerk, privateChat, "/status")
 			if err := w.flush(ctx); err != nil {
 				return err
 			}
-			w.userSays(w.clerk, telegramtest.PrivateChat(w.clerk.user), "/export")
+			w.userSays(w.clerk, privateChat, "/export")
 			return nil
 		}},
 	}
@@ -103,14 +103,14 @@ func (w *world) joinWithInvite(ctx context.Context, p person) error {
 	if err != nil {
 		return err
 	}
-	w.userSays(p, telegramtest.PrivateChat(p.user), "/start "+token)
+	w.userSays(p, privateChat, "/start "+token)
 	return w.flush(ctx)
 }
 
 // lastReminder finds the latest bot message to a person that carries the
 // reminder's snooze button.
 func (w *world) lastReminder(p person) (int, bool) {
-	sent := w.srv.SentMatching(telegramtest.ToChat(p.user.ID))
+	sent := w.srv.SentMatching(telegramtest.ToChat(p.id))
 	for i := len(sent) - 1; i >= 0; i-- {
 		for _, row := range sent[i].Buttons {
 			for _, b := range row {
@@ -126,10 +126,10 @@ func (w *world) lastReminder(p person) (int, bool) {
 func (w *world) replyWithFile(p person, name, caption string, data []byte) error {
 	id, ok := w.lastReminder(p)
 	if !ok {
-		return fmt.Errorf("demo: %s got no reminder to reply to", p.user.FirstName)
+		return fmt.Errorf("demo: %s got no reminder to reply to", p.name)
 	}
-	w.line(p.user.FirstName, "bot", fmt.Sprintf("↩ [%s %s] %s", w.say("tệp", "file"), name, caption))
-	w.srv.InjectDocument(telegramtest.PrivateChat(p.user), p.user, telegramtest.Upload{Name: name, Data: data, Caption: caption}, telegramtest.ReplyTo(id))
+	w.line(p.name, "bot", fmt.Sprintf("↩ [%s %s] %s", w.say("tệp", "file"), name, caption))
+	p.sends(telegramtest.Upload{Name: name, Data: data, Caption: caption}, telegramtest.ReplyTo(id))
 	return nil
 }
 
@@ -140,8 +140,8 @@ func (w *world) press(p person, chatID int64, prefix string) error {
 		for _, row := range sent[i].Buttons {
 			for _, b := range row {
 				if strings.HasPrefix(b.CallbackData, prefix) {
-					w.line(p.user.FirstName, w.whereTo(chatID), "👆 ["+b.Text+"]")
-					w.srv.InjectCallback(p.user, chatID, sent[i].MessageID, b.CallbackData)
+					w.line(p.name, w.whereTo(chatID), "👆 ["+b.Text+"]")
+					p.presses(chatID, sent[i].MessageID, b.CallbackData)
 					return nil
 				}
 			}

@@ -115,8 +115,7 @@ func (a *app) cmdInvite(args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	unitOK := len(pos) == 1 && (role.NeedsUnit() || role == db.RoleOffice) || len(pos) == 0 && !role.NeedsUnit()
-	if !unitOK {
+	if len(pos) > 1 || !role.UnitFits(len(pos) == 1) {
 		if role.NeedsUnit() {
 			return usagef("usage: reportbot invite UNIT [--role head|member]")
 		}

@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/reportbot/reportbot/bot"
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/export"
+	"github.com/reportbot/reportbot/reporting"
 )
 
 // cmdExport writes the same workbook (or, for a .csv file, the register)
@@ -34,8 +34,8 @@ func (a *app) cmdExport(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := bot.ExportReport(store.Read(a.ctx), loc, store.Now(), *period)
-	if errors.Is(err, bot.ErrUnknownSelection) {
+	rep, err := reporting.SelectWorkbook(store.Read(a.ctx), loc, store.Now(), *period)
+	if errors.Is(err, reporting.ErrUnknownSelection) {
 		return configError{fmt.Sprintf("không có báo cáo hoặc kỳ %q / no obligation or period %q", *period, *period)}
 	}
 	if err != nil {
@@ -68,7 +68,7 @@ func (a *app) cmdICS(args []string) error {
 		return err
 	}
 	defer store.Close()
-	cal, err := bot.DeadlineCalendar(store.Read(a.ctx), store.Now(), *unit)
+	cal, err := reporting.Calendar(store.Read(a.ctx), store.Now(), *unit)
 	if errors.Is(err, db.ErrNotFound) {
 		return configError{fmt.Sprintf("không có đơn vị %q / no unit %q", *unit, *unit)}
 	}
