@@ -12,7 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/reportbot/reportbot/bot/telegramtest"
 	"github.com/reportbot/reportbot/db"
 )
 
@@ -106,8 +105,7 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 func TestDeskBrowserOfficeFiltersOpensUnitAndAccepts(t *testing.T) {
 	f := newDeskFixture(t)
 	ctx := browser(t)
-	f.send(telegramtest.Upload{Name: "Bao cao 45_BC-TCBC.pdf", Data: pdf("Báo cáo"), Caption: "Số 45/BC-TCBC"})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.submitted("Bao cao 45_BC-TCBC.pdf", pdf("Báo cáo"))
 
 	f.as(f.signed(f.staff))
 	run(t, ctx,

@@ -73,6 +73,17 @@ func (f *deskFixture) openLink(token string) *http.Response {
 	return res
 }
 
+// submitted has the head send the fixture's first report in chat and waits
+// for the receipt and the Office's card.
+func (f *deskFixture) submitted(name string, data []byte) db.Submission {
+	f.t.Helper()
+	f.send(telegramtest.Upload{Name: name, Data: data})
+	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	sub := f.submissions(f.item)[0]
+	f.waitCard(sub.ID)
+	return sub
+}
+
 // waitCard waits until the Office card of a submission is sent and
 // remembered (the sender notes it right after Telegram's answer).
 func (f *deskFixture) waitCard(submissionID int64) {
@@ -122,10 +133,7 @@ func (s *browserSession) do(method, path, csrf string, body io.Reader) (*http.Re
 
 func TestDeskWebLoginSessionCSRFAndEnd(t *testing.T) {
 	f := newDeskFixture(t)
-	f.send(telegramtest.Upload{Name: "bao-cao.pdf", Data: pdf("x")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	sub := f.submissions(f.item)[0]
-	f.waitCard(sub.ID)
+	sub := f.submitted("bao-cao.pdf", pdf("x"))
 
 	s := f.webLogin(f.staff)
 	accept := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/accept"
@@ -197,10 +205,7 @@ func TestDeskLinkExpiresAndRemovalEndsTheSession(t *testing.T) {
 
 func TestDeskReturnDownloadAndUploadRules(t *testing.T) {
 	f := newDeskFixture(t)
-	f.send(telegramtest.Upload{Name: "Báo cáo quý.pdf", Data: pdf("y")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
-	sub := f.submissions(f.item)[0]
-	f.waitCard(sub.ID)
+	sub := f.submitted("Báo cáo quý.pdf", pdf("y"))
 	office := "tma " + f.signed(f.staff)
 	head := "tma " + f.signed(f.head)
 	ret := "/app/api/submissions/" + strconv.FormatInt(sub.ID, 10) + "/return"
@@ -299,8 +304,7 @@ func TestDeskRateLimit(t *testing.T) {
 
 func TestDeskExtensionRegisterAndExport(t *testing.T) {
 	f := newDeskFixture(t)
-	f.send(telegramtest.Upload{Name: "Báo cáo 45_BC-TCBC.pdf", Data: pdf("z")})
-	f.waitText(f.head.ID, "Số tiếp nhận: 1/2026")
+	f.submitted("Báo cáo 45_BC-TCBC.pdf", pdf("z"))
 	office := "tma " + f.signed(f.staff)
 
 	var ext db.Extension

@@ -1,7 +1,9 @@
 package desk
 
 import (
+	"encoding/hex"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,10 @@ func TestCheckInitData(t *testing.T) {
 	if got != u {
 		t.Fatalf("user: got %+v, want %+v", got, u)
 	}
+
+	// Signed, but without auth_date: nothing says how old it is.
+	undated := url.Values{"user": {`{"id":4242}`}}
+	undated.Set("hash", hex.EncodeToString(dataCheckHash(key, map[string]string{"user": `{"id":4242}`})))
 
 	tampered := strings.Replace(valid, "4242", "4243", 1)
 	if tampered == valid {
@@ -42,6 +48,7 @@ func TestCheckInitData(t *testing.T) {
 		{"duplicated key", valid + "&auth_date=1", key, now, ErrDuplicateKey},
 		{"duplicated hash", valid + "&hash=00", key, now, ErrDuplicateKey},
 		{"no user", SignInitData(key, WebAppUser{}, now, nil), key, now, ErrNoUser},
+		{"no auth_date", undated.Encode(), key, now, ErrMalformed},
 		{"not a query", "garbage", key, now, ErrMalformed},
 		{"bad escape", "a=%zz", key, now, ErrMalformed},
 	}

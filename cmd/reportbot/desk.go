@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,9 +46,9 @@ func (o *deskOptions) check() error {
 
 // withDesk serves the desk under /app/ beside the operator's endpoints. The
 // desk gets the key derived from the token, never the token.
-func withDesk(b *bot.Bot, store *db.Store, token, dataDir string, o *deskOptions, ops http.Handler) (http.Handler, error) {
+func withDesk(b *bot.Bot, store *db.Store, token, dataDir string, o *deskOptions, log *slog.Logger, ops http.Handler) (http.Handler, error) {
 	d, err := desk.New(desk.Config{Store: store, Core: b.DeskCore(), DataDir: dataDir, WebAppKey: desk.WebAppKey(token), MaxAge: o.maxAge,
-		MaxUpload: b.MaxFileSize()})
+		MaxUpload: b.MaxFileSize(), Log: log})
 	if err != nil {
 		return nil, err
 	}

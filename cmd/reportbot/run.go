@@ -119,7 +119,7 @@ func (a *app) cmdRun(args []string) error {
 		servers = append(servers, srv)
 	}
 	if o.httpAddr != "" {
-		handler, err := withDesk(b, store, token, o.dataDir, o.desk, ops.Handler(b, ops.DefaultLimits))
+		handler, err := withDesk(b, store, token, o.dataDir, o.desk, log, ops.Handler(b, ops.DefaultLimits))
 		if err != nil {
 			return err
 		}
