@@ -90,13 +90,17 @@ func (b *Bot) onAnnounceButton(r *Request, c Callback) error {
 	case "send":
 		return b.sendAnnouncement(r, id)
 	case "no":
+		text, err := b.store.Read(r.ctx).Setting(draftKey(id))
+		if err != nil {
+			return err
+		}
 		var had bool
 		if err := r.Tx(func(tx *db.Tx) (err error) { had, err = tx.DeleteSetting(draftKey(id)); return err }); err != nil {
 			return err
 		}
 		if had {
 			r.Toast(r.T("announce.cancelled"))
-			r.Reply(r.T("announce.cancelled"))
+			b.editMessage(r, text+"\n\n"+r.T("announce.cancelled")+b.decidedBy(r), nil)
 		} else {
 			r.Toast(r.T("announce.gone"))
 		}
@@ -129,8 +133,7 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: "announcement", RefID: id})
-	r.ReplyWith(db.OutMessage{Text: r.T("announce.sent", group.Title), Markup: Keyboard([]Button{Callback{Verb: VerbAnnounce, Step: "pin", ID: id}.Button(r.T("announce.pin"))})})
+	r.Send(db.OutMessage{Key: fmt.Sprintf("announce:%d", id), ChatID: group.ChatID, ThreadID: group.ThreadID, Text: text, Purpose: db.PurposeAnnouncement, RefID: id})
 	r.Toast(r.T("announce.sent_toast"))
 	err = r.Tx(func(tx *db.Tx) error {
 		had, err := tx.DeleteSetting(draftKey(id))
@@ -148,7 +151,14 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 		r.Toast(r.T("announce.gone"))
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// The preview becomes the record of what was sent, by whom and when,
+	// so a second clerk sees it without pressing; Pin stays on it.
+	b.editMessage(r, text+"\n\n"+r.T("announce.sent", group.Title)+b.decidedBy(r),
+		[][]Button{{Callback{Verb: VerbAnnounce, Step: "pin", ID: id}.Button(r.T("announce.pin"))}})
+	return nil
 }
 
 // errAlreadyDone ends a transaction whose work another update did first.
@@ -157,7 +167,7 @@ var errAlreadyDone = errors.New("already done")
 // pinAnnouncement pins a sent announcement in the group. Pinning acts on a
 // message that already exists, so, like an edit, it is a direct call.
 func (b *Bot) pinAnnouncement(r *Request, id int64) error {
-	chatID, msgID, err := b.store.Read(r.ctx).SentMessage("announcement", id)
+	chatID, msgID, err := b.store.Read(r.ctx).SentMessage(db.PurposeAnnouncement, id)
 	if errors.Is(err, db.ErrNotFound) {
 		r.Toast(r.T("announce.not_yet"))
 		return nil

@@ -31,6 +31,7 @@ const (
 	VerbPlan         Verb = "plan"   // apply or drop a previewed plan file
 	VerbRemove       Verb = "rm"     // confirm or cancel removing a member
 	VerbBind         Verb = "bind"   // confirm or cancel moving the Office or the group to this chat
+	VerbPage         Verb = "pg"     // show another page of a long keyboard
 )
 
 // Callback is a button's data decoded: what it does, the thing it acts on,
@@ -78,6 +79,7 @@ var layouts = map[Verb]layout{
 	VerbPlan:         {steps: []string{"ok", "no"}, tokens: 2},
 	VerbRemove:       {steps: []string{"yes", "no"}, ids: 1},
 	VerbBind:         {steps: []string{"office", "group", "no"}, ids: 1},
+	VerbPage:         {ids: 2, zero: true}, // the keyboard, then the page from 0
 }
 
 // maxCallbackData is Telegram's limit on a button's callback_data, in bytes.

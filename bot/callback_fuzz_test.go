@@ -26,7 +26,8 @@ func FuzzCallbackData(f *testing.F) {
 		"", ":", "::", "sp", "sp:", "sp:1:2", "sp:-1", "sp:99999999999999999999", "acc:1", "ret:0",
 		"paper:1", "pok:1:1", "ext:1", "exy:1:7", "exn:1", "snooze:1:1d", "snooze:abc",
 		"acc:1:1:1:1", "sp:\x00", "sp:١", "acc:+1", "acc: 1", "ext:9223372036854775807", "exy:1:-5",
-		"nope:1", strings.Repeat("a:", 32),
+		"nope:1", strings.Repeat("a:", 32), "rm:yes:1", "rm:no:2001", "bind:office:1", "bind:no:1",
+		"pg:1:0", "pg:0:99", "st:0:0", "ann:send:1", "plan:ok:00:00", "nudge:1",
 	} {
 		f.Add(s, uint8(0))
 	}

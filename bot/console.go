@@ -101,7 +101,7 @@ func (b *Bot) writeOut(r *Request, name string, fn func(f *os.File) error) (stri
 }
 
 // replyFile queues a document (or photo) for the event's chat.
-func (r *Request) replyFile(kind, path, name, caption string) {
+func (r *Request) replyFile(kind db.OutKind, path, name, caption string) {
 	r.ReplyWith(db.OutMessage{Kind: kind, FilePath: path, FileName: name, Text: caption})
 }
 

@@ -150,7 +150,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 		t.Errorf("status picture %v is too small for 9 units", b)
 	}
 	text := c.waitMethod("sendMessage", c.office.ID, "📋 BC6T")
-	for _, want := range []string{"6 tháng đầu năm 2026", "10/06/2026", "còn 7 ngày", "✅ 1", "📥 1", "đã duyệt 1/9 đơn vị"} {
+	for _, want := range []string{"6 tháng đầu năm 2026", "10/06/2026", "còn 7 ngày", "✓ 1", "◐ 1", "đã duyệt 1/9 đơn vị"} {
 		if !strings.Contains(text.Text, want) {
 			t.Errorf("status text lacks %q:\n%s", want, text.Text)
 		}
@@ -163,7 +163,7 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if edit.MessageID != text.MessageID || !strings.Contains(edit.Text, "✅ TCBC") || !strings.Contains(edit.Text, "📥 VP") {
+	if edit.MessageID != text.MessageID || !strings.Contains(edit.Text, "✓ TCBC") || !strings.Contains(edit.Text, "◐ VP") {
 		t.Errorf("edit of %d:\n%s", edit.MessageID, edit.Text)
 	}
 
@@ -243,7 +243,12 @@ func TestOfficeGetsStatusPictureWorkbookArchiveAndAnnouncement(t *testing.T) {
 	if got.Text != body || got.ParseMode != "" || got.ThreadID != 7 {
 		t.Errorf("group got %q (parse mode %q, thread %d)", got.Text, got.ParseMode, got.ThreadID)
 	}
-	sent := c.waitMethod("sendMessage", c.office.ID, "Đã gửi thông báo")
+	sent := c.waitMethod("editMessageText", c.office.ID, "Đã gửi thông báo")
+	if sent.MessageID != preview.MessageID || !strings.HasPrefix(sent.Text, body) || !strings.Contains(sent.Text, "Lê Thị Văn, 08:00 03/06/2026") {
+		t.Errorf("the preview %d was not closed with what was sent, by whom and when: %d %q", preview.MessageID, sent.MessageID, sent.Text)
+	}
+	// The press is answered after the edit: wait, so the next answer is Pin's.
+	c.waitMethod("answerCallbackQuery", c.office.ID, "Đã gửi.")
 	// The sender may not have recorded the group message as sent when the
 	// Office's confirmation arrives (chats are sent in parallel): until it
 	// has, Pin says "try again", so press again as a person would.

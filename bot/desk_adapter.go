@@ -90,7 +90,7 @@ func (c deskCore) card(ctx context.Context, submissionID int64) (chatID int64, m
 func (c deskCore) Lang(chosen, telegram string) string { return pickLang(chosen, telegram) }
 
 func deskState(s unitState, lang string) desk.State {
-	return desk.State{Key: stateKeys[s], Symbol: s.style().emoji, Label: s.label(lang)}
+	return desk.State{Key: stateKeys[s], Symbol: s.style().mark, Label: s.label(lang)}
 }
 
 func (c deskCore) Grid(ctx context.Context, lang, selection string) (desk.Grid, error) {
@@ -175,8 +175,8 @@ func (c deskCore) Unit(ctx context.Context, lang string, unitID int64) (desk.Uni
 			s := subs[j]
 			subjects = append(subjects, fmt.Sprintf("submission:%d", s.ID))
 			sv := desk.SubmissionView{ID: s.ID, Version: s.Version, Receipt: s.Receipt(), DocNumber: s.DocNumber,
-				ReceivedAt: formatDateTime(s.ReceivedAt, b.loc), SentBy: names.of(s.MemberID), Source: s.Source,
-				Timeliness: b.lateness(lang, s, it), Status: s.Status, StatusText: tr(lang, "desk.sub_"+s.Status),
+				ReceivedAt: formatDateTime(s.ReceivedAt, b.loc), SentBy: names.of(s.MemberID), Source: string(s.Source),
+				Timeliness: b.lateness(lang, s, it), Status: string(s.Status), StatusText: tr(lang, "desk.sub_"+string(s.Status)),
 				ReviewedBy: names.of(s.ReviewedBy), Reason: s.ReviewNote, Files: deskFiles(s.Files, lang)}
 			if !s.ReviewedAt.IsZero() {
 				sv.ReviewedAt = formatDateTime(s.ReviewedAt, b.loc)
@@ -190,7 +190,7 @@ func (c deskCore) Unit(ctx context.Context, lang string, unitID int64) (desk.Uni
 		for _, e := range exts {
 			subjects = append(subjects, fmt.Sprintf("extension:%d", e.ID))
 			view.Extensions = append(view.Extensions, desk.ExtensionView{ID: e.ID, Reason: e.Reason,
-				Proposed: formatDate(e.ProposedAt, b.loc), Status: e.Status, StatusText: tr(lang, "desk.ext_"+e.Status)})
+				Proposed: formatDate(e.ProposedAt, b.loc), Status: string(e.Status), StatusText: tr(lang, "desk.ext_"+string(e.Status))})
 		}
 		page.Items = append(page.Items, view)
 	}
@@ -257,7 +257,7 @@ func (c deskCore) Register(ctx context.Context, lang, query string) ([]desk.Regi
 		out = append(out, desk.RegisterRow{Receipt: e.Receipt(), ReceivedAt: formatDateTime(e.ReceivedAt, b.loc), UnitID: e.Item.UnitID,
 			Unit: e.Item.Unit.Code + " — " + unitName(e.Item.Unit, lang), Obligation: obligationTitle(e.Item.Obligation, lang),
 			PeriodName: reminders.PeriodName(e.Item.Period.Key, lang), DocNumber: e.DocNumber,
-			Status: tr(lang, "desk.sub_"+e.Status), Files: deskFiles(e.Files, lang)})
+			Status: tr(lang, "desk.sub_"+string(e.Status)), Files: deskFiles(e.Files, lang)})
 	}
 	return out, nil
 }
@@ -308,7 +308,7 @@ func (c deskCore) Return(ctx context.Context, actor db.Member, submissionID int6
 
 // reviewOutcome tells whether the review left the submission in want, as
 // this member's doing, and what the chat would have said.
-func (c deskCore) reviewOutcome(r *Request, submissionID int64, want string, err error) (desk.Outcome, error) {
+func (c deskCore) reviewOutcome(r *Request, submissionID int64, want db.SubmissionStatus, err error) (desk.Outcome, error) {
 	if err != nil {
 		return desk.Outcome{}, err
 	}

@@ -70,20 +70,25 @@ func (b *Bot) SetDeskMenuButtons(ctx context.Context) {
 	}
 }
 
-// withDeskButton is a keyboard with a last row opening the desk: a Mini App
-// button in a private chat, a link in a group (Telegram allows Web App
-// buttons only in private chats).
-func (b *Bot) withDeskButton(r *Request, rows [][]Button) string {
-	kb := inlineMarkup(rows)
-	if b.cfg.DeskURL != "" {
-		btn := models.InlineKeyboardButton{Text: r.T("desk.button")}
-		if r.Ev.Private() {
-			btn.WebApp = &models.WebAppInfo{URL: b.cfg.DeskURL}
-		} else {
-			btn.URL = b.cfg.DeskURL
-		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{btn})
+// addDeskButton adds a last row opening the desk to the keyboard of the
+// reply queued last: a Mini App button in a private chat, a link in a group
+// (Telegram allows Web App buttons only in private chats).
+func (b *Bot) addDeskButton(r *Request) {
+	if b.cfg.DeskURL == "" || len(r.replies) == 0 {
+		return
 	}
+	last := &r.replies[len(r.replies)-1]
+	var kb models.InlineKeyboardMarkup
+	if last.Markup != "" && json.Unmarshal([]byte(last.Markup), &kb) != nil {
+		return // not an inline keyboard: leave it be
+	}
+	btn := models.InlineKeyboardButton{Text: r.T("desk.button")}
+	if r.Ev.Private() {
+		btn.WebApp = &models.WebAppInfo{URL: b.cfg.DeskURL}
+	} else {
+		btn.URL = b.cfg.DeskURL
+	}
+	kb.InlineKeyboard = append(kb.InlineKeyboard, []models.InlineKeyboardButton{btn})
 	raw, _ := json.Marshal(kb)
-	return string(raw)
+	last.Markup = string(raw)
 }

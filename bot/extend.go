@@ -157,7 +157,7 @@ func (b *Bot) decideExtension(r *Request, args []string, approve bool) error {
 		if approve {
 			key = "life.decided_ext_approved"
 		}
-		b.closeButtons(r, tr(officeLang, key))
+		b.closeButtons(r, officeLang, tr(officeLang, key))
 	}
 	return err
 }

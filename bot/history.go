@@ -82,12 +82,12 @@ func (b *Bot) cmdHistory(r *Request) error {
 			}
 			items[s.AssignmentID] = it
 		}
-		result := r.T("hist.status_" + s.Status)
+		result := r.T("hist.status_" + string(s.Status))
 		if s.Status == db.SubReturned && s.ReviewNote != "" {
 			result = r.T("hist.status_returned_because", s.ReviewNote)
 		}
 		sb.WriteString("\n" + r.T("hist.line", s.Receipt(), obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang),
-			s.Version, formatDateTime(s.ReceivedAt, b.loc), r.T("hist.source_"+s.Source), result))
+			s.Version, formatDateTime(s.ReceivedAt, b.loc), r.T("hist.source_"+string(s.Source)), result))
 	}
 	r.Reply(sb.String())
 	return nil

@@ -59,19 +59,21 @@ func told(r *Request, err error) bool {
 // clerk sees it without pressing. It edits a message already there, so it
 // is not outbox-bound; a failed edit is only logged (the decision stands
 // and was also told in the chat).
-func (b *Bot) closeButtons(r *Request, decided string) {
+func (b *Bot) closeButtons(r *Request, lang, decided string) {
 	if r.Ev.CallbackID != "" {
-		b.closeMessageButtons(r, r.Ev.ChatID, r.Ev.MessageID, decided)
+		b.closeMessageButtons(r, r.Ev.ChatID, r.Ev.MessageID, lang, decided)
 	}
 }
 
 // closeMessageButtons is closeButtons for a message named by chat and id: a
 // decision typed in the private chat closes the card in the Office chat.
-func (b *Bot) closeMessageButtons(r *Request, chatID int64, messageID int, decided string) {
+func (b *Bot) closeMessageButtons(r *Request, chatID int64, messageID int, lang, decided string) {
 	if chatID == 0 || messageID == 0 {
 		return
 	}
-	line := decided + " · " + r.Member.Name + " · " + formatDateTime(b.store.Now(), b.loc)
+	// Worded as the surface's edited messages end (decided.by), in the
+	// language of the chat the message is in.
+	line := decided + " " + tr(lang, "decided.by", r.Member.Name, formatDateTime(b.store.Now(), b.loc))
 	_, err := b.tg.EditMessageReplyMarkup(r.ctx, &tgbot.EditMessageReplyMarkupParams{
 		ChatID: chatID, MessageID: messageID,
 		ReplyMarkup: inlineMarkup([][]Button{{Callback{Verb: VerbDecided}.Button(line)}}),

@@ -156,9 +156,17 @@ func TestReceivedGetsTheOfficeCard(t *testing.T) {
 			t.Errorf("card lacks %q:\n%s", want, card.Text)
 		}
 	}
+	// The scan joins it, and once accepted it is archived like a file
+	// sent in chat.
+	f.srv.InjectDocument(telegramtest.PrivateChat(f.staff), f.staff, telegramtest.Upload{Name: "ban-quet.pdf", Data: pdf("bản quét")})
+	f.waitText(f.staff.ID, "Đã đính kèm bản quét «ban-quet.pdf»")
 	f.press(f.staff, card, "Tiếp nhận")
 	f.waitText(f.head.ID, "đã tiếp nhận báo cáo")
 	f.waitClosed(f.office.ID, card.MessageID, "Đã tiếp nhận")
+	accepted, err := f.store.Read(context.Background()).LatestAccepted(f.item.PeriodID)
+	if s, ok := accepted[f.item.ID]; err != nil || !ok || len(s.Files) != 1 || s.Source != db.SourcePaper {
+		t.Errorf("archive's accepted version %+v (%v), want the paper report with its scan", s, err)
+	}
 	rep, err := reporting.SelectWorkbook(f.store.Read(context.Background()), hcmc, f.clock(), f.item.Obligation.Code)
 	if err != nil || len(rep.Entries) != 1 || rep.Entries[0].Receipt != "1/2026" {
 		t.Errorf("register %+v (%v), want the received report", rep.Entries, err)

@@ -54,8 +54,7 @@ func (b *Bot) cmdUnits(r *Request) error {
 		}
 		lines = append(lines, r.T("manage.unit_line", u.Code, unitName(u, r.Lang), head, count[u.ID]))
 	}
-	r.Reply(strings.Join(lines, "\n"))
-	return nil
+	return r.ReplyList(strings.Join(lines, "\n"), nil)
 }
 
 // cmdDeadline moves the current period's deadline of an obligation for
@@ -400,6 +399,6 @@ func (b *Bot) cmdReceived(r *Request) error {
 		return err
 	}
 	r.Reply(r.T("manage.received_ok", s.Receipt(), u.Code, obligationTitle(target.Obligation, r.Lang),
-		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+source), reference) + "\n\n" + r.T("manage.received_scan_offer", s.Receipt()))
+		reminders.PeriodName(target.Period.Key, r.Lang), r.T("manage.source_"+string(source)), reference) + "\n\n" + r.T("manage.received_scan_offer", s.Receipt()))
 	return nil
 }

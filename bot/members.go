@@ -64,8 +64,7 @@ func (b *Bot) cmdMembers(r *Request) error {
 		lines = append(lines, line)
 	}
 	lines = append(lines, "", r.T("manage.members_hint"))
-	r.Reply(strings.Join(lines, "\n"))
-	return nil
+	return r.ReplyList(strings.Join(lines, "\n"), nil)
 }
 
 // cmdInvite makes a one-time invite link, the same kind the CLI makes and

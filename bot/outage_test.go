@@ -400,7 +400,7 @@ func TestOutageAcrossTheNextStageSkipsTheStaleOne(t *testing.T) {
 				}
 			}
 			it := o.remItem("TCBC", "BC6T", "2026-H1")
-			status := map[string]string{}
+			status := map[string]db.OutStatus{}
 			for _, m := range o.remOutbox(fmt.Sprintf("rem:%d:", it.ID)) {
 				status[strings.Split(m.Key, ":")[2]] = m.Status
 			}

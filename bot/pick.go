@@ -114,7 +114,7 @@ func (b *Bot) cbPick(r *Request, c Callback) error {
 	if !ok || err != nil {
 		return err
 	}
-	b.closeButtons(r, "→ "+r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang)))
+	b.closeButtons(r, r.Lang, "→ "+r.T("sub.pick_label", obligationTitle(it.Obligation, r.Lang), reminders.PeriodName(it.Period.Key, r.Lang)))
 	return b.receive(r, it, in, true)
 }
 
@@ -142,7 +142,7 @@ func (b *Bot) cbOther(r *Request, c Callback) error {
 		if told(r, err) || err != nil {
 			return ignoreRefusal(err)
 		}
-		b.closeButtons(r, r.T("life.btn_other"))
+		b.closeButtons(r, r.Lang, r.T("life.btn_other"))
 		return b.askWhich(r, in, reporting.Routing{Choices: choices, Early: early}, k.ID)
 	}
 	r.Toast(r.T("sub.pick_stale"))
@@ -179,10 +179,20 @@ func (b *Bot) takeKept(r *Request, keptID int64) (incoming, bool, error) {
 	return in, true, nil
 }
 
-// inputWhilePicking answers text typed while the bot waits for a choice.
-func (b *Bot) inputWhilePicking(r *Request, _ db.PendingInput) error {
-	r.Reply(r.T("sub.pick_text"))
-	return nil
+// inputWhilePicking answers text typed while the bot waits for a choice;
+// once no kept files wait any more (all answered, or dropped after a
+// week), the question goes and the text is answered as any other.
+func (b *Bot) inputWhilePicking(r *Request, p db.PendingInput) error {
+	kept, err := b.store.Read(r.ctx).MemberKeptFiles(p.TelegramID, p.ChatID)
+	if err != nil {
+		return err
+	}
+	if len(kept) > 0 {
+		r.Reply(r.T("sub.pick_text"))
+		return nil
+	}
+	r.Reply(r.T("hint.text"))
+	return r.Tx(func(tx *db.Tx) error { return tx.DropPendingInput(p) })
 }
 
 // joinKeptAside adds a later part of an album to the album's files kept

@@ -203,7 +203,7 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 		notes.skip(n.Item, n.Stage)
 	}
 	for _, n := range tb.Unreached {
-		notes.nobody = append(notes.nobody, nobodyNote{n.Item.PeriodID, nobodyItem(pl.Policy().ChatLang(), n.Item, n.Stage)})
+		notes.nobody = append(notes.nobody, nobodyNote{n.Item.PeriodID, b.nobodyItem(pl.Policy().ChatLang(), n.Item, n.Stage)})
 	}
 	for _, next := range tb.Next {
 		w.SetNextNotice(next.AssignmentID, next.At)
@@ -224,8 +224,8 @@ func (b *Bot) planBatch(tx *db.Tx, pl *reminders.Planner, now time.Time, notes *
 
 // nobodyItem is one unit nobody could be told, for the Office's note, in
 // the chat language.
-func nobodyItem(lang string, it db.Item, s reminders.Stage) string {
-	return tr(lang, "rem.nobody_item", unitName(it.Unit, lang), it.Obligation.Code, stageName(lang, s))
+func (b *Bot) nobodyItem(lang string, it db.Item, s reminders.Stage) string {
+	return tr(lang, "rem.nobody_item", unitName(it.Unit, lang), it.Obligation.Code, b.stageName(lang, s, it))
 }
 
 // reminderKey is the outbox key of a stage's message to one member.
@@ -327,8 +327,9 @@ func (b *Bot) movedReason(pl *reminders.Planner, lang string, it db.Item) string
 	return weekday(p.DueAt, b.loc, "en") // a plain weekend
 }
 
-// stageName says which notice a stage is, for the Office's notes.
-func stageName(lang string, s reminders.Stage) string {
+// stageName says which notice a stage of it is, for the Office's notes; an
+// overdue notice says how late, by the one lateness rule.
+func (b *Bot) stageName(lang string, s reminders.Stage, it db.Item) string {
 	switch s.Kind {
 	case reminders.StageBefore:
 		switch {
@@ -339,7 +340,7 @@ func stageName(lang string, s reminders.Stage) string {
 		}
 		return tr(lang, "rem.stage_days", s.Offset.Days)
 	case reminders.StageOverdue:
-		return tr(lang, "rem.stage_late", s.DaysLate)
+		return tr(lang, "life.stage_late", reporting.DaysLate(s.At, it.DeadlineAt, b.loc))
 	case reminders.StageSnooze:
 		return tr(lang, "rem.stage_snooze")
 	}
@@ -363,8 +364,8 @@ func (b *Bot) escalate(tx *db.Tx, now time.Time, batchID int64, escs []reporting
 				lines = append(lines, tr(lang, "rem.more", len(escs)-i))
 				break
 			}
-			lines = append(lines, tr(lang, "rem.escalate_line", unitName(e.Item.Unit, lang), obligationTitle(e.Item.Obligation, lang),
-				reminders.PeriodName(e.Item.Period.Key, lang), formatDate(e.Item.DeadlineAt, b.loc), e.Stage.DaysLate))
+			lines = append(lines, tr(lang, "life.escalate_line", unitName(e.Item.Unit, lang), obligationTitle(e.Item.Obligation, lang),
+				reminders.PeriodName(e.Item.Period.Key, lang), formatDate(e.Item.DeadlineAt, b.loc), b.daysLate(e.Item, now)))
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -418,7 +419,7 @@ func (b *Bot) tellOffice(ctx context.Context, pl *reminders.Planner, now time.Ti
 		var parts []string
 		for _, g := range notes.order {
 			parts = append(parts, tr(lang, "rem.skipped_item", g.it.Obligation.Code, reminders.PeriodName(g.it.Period.Key, lang),
-				stageName(lang, g.stage), formatDateTime(g.stage.At, b.loc), notes.skipped[g.key]))
+				b.stageName(lang, g.stage, g.it), formatDateTime(g.stage.At, b.loc), notes.skipped[g.key]))
 		}
 		msgs = append(msgs, db.OutMessage{Key: fmt.Sprintf("skipped:%d", now.Unix()), Text: tr(lang, "rem.office_skipped", capList(lang, parts, "; "))})
 	}

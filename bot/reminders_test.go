@@ -295,12 +295,13 @@ func TestRemindersOverAHalfYear(t *testing.T) {
 	}
 
 	// The Director heard about each of TCBC's late reports once, five
-	// working days after its deadline.
+	// working days after its deadline, told in calendar days like
+	// everything else (a week, with its weekend).
 	var escs []string
 	for _, m := range h.remOutbox("esc:") {
 		if m.ChatID == director.ID {
 			escs = append(escs, m.CreatedAt.In(hcmc).Format("02/01 15:04"))
-			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "trễ 5 ngày làm việc") {
+			if !strings.Contains(m.Text, "Phòng Tổ chức") || !strings.Contains(m.Text, "trễ 7 ngày") {
 				t.Errorf("escalation:\n%s", m.Text)
 			}
 		}
@@ -407,7 +408,7 @@ func TestOutageSendsOneCatchUpAndSkipsTheStaleStage(t *testing.T) {
 	h.remTick(at(2026, 6, 5, 11, 0))
 
 	it := h.remItem("TCBC", "BC6T", "2026-H1")
-	status := map[string]string{}
+	status := map[string]db.OutStatus{}
 	for _, m := range h.remOutbox(fmt.Sprintf("rem:%d:", it.ID)) {
 		status[strings.Split(m.Key, ":")[2]] = m.Status
 	}

@@ -52,7 +52,8 @@ func (b *Bot) cbAccept(r *Request, args []string) error {
 		})
 	})
 	if err == nil && decided {
-		b.closeButtons(r, tr(b.chatLang(b.store.Read(r.ctx)), "life.decided_accept"))
+		lang := b.chatLang(b.store.Read(r.ctx))
+		b.closeButtons(r, lang, tr(lang, "life.decided_accept"))
 	}
 	return err
 }
@@ -124,7 +125,8 @@ func (b *Bot) inputReturn(r *Request, p db.PendingInput) error {
 		var chatID int64
 		var msgID int
 		if _, scanErr := fmt.Sscanf(p.Data, "%d:%d", &chatID, &msgID); scanErr == nil {
-			b.closeMessageButtons(r, chatID, msgID, tr(b.chatLang(b.store.Read(r.ctx)), "life.decided_return"))
+			lang := b.chatLang(b.store.Read(r.ctx))
+			b.closeMessageButtons(r, chatID, msgID, lang, tr(lang, "life.decided_return"))
 		}
 	}
 	return err
@@ -150,7 +152,7 @@ func (b *Bot) tellUnit(r *Request, tx *db.Tx, sub db.Submission, it db.Item, pur
 		}
 	}
 	for _, m := range to {
-		r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(pickLang(m.Lang, "")), Purpose: purpose, RefID: it.ID})
+		r.Send(db.OutMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(pickLang(m.Lang, "")), Purpose: db.Purpose(purpose), RefID: it.ID})
 		if purpose == purposeReturn {
 			if err := tx.SetPendingInput(db.PendingInput{TelegramID: m.TelegramID, ChatID: m.TelegramID, Kind: inputAwait, RefID: it.ID}); err != nil {
 				return err
@@ -242,7 +244,7 @@ func (b *Bot) cbPaperConfirm(r *Request, args []string) error {
 		})
 	})
 	if err == nil && decided {
-		b.closeButtons(r, tr(lang, "life.decided_paper"))
+		b.closeButtons(r, lang, tr(lang, "life.decided_paper"))
 	}
 	return err
 }

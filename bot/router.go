@@ -206,8 +206,9 @@ func always(fn func(r *Request) error) fileFunc {
 func (c *commandRoute) allows(role db.Role) bool { return slices.Contains(c.roles, role) }
 
 // route sends a request to its handler after the checks every handler
-// relies on: strangers can only /start, roles are checked against the
-// person acting (not whoever got the message), and group chatter is ignored.
+// relies on: strangers can only /start, roles and chats are checked as
+// routes.go declares them, against the person acting (not whoever got the
+// message), and group chatter is ignored.
 func (b *Bot) route(r *Request) error {
 	ev := r.Ev
 	if ev.BlockedBot != nil || ev.MigrateToChat != 0 {

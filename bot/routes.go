@@ -81,6 +81,8 @@ func (b *Bot) surface() *routeTable {
 			{verb: VerbExtendNo, roles: staff, chats: anywhere, refusal: "review.not_allowed", handle: withArgs(extensionDecision(b, false))},
 			// What a decided message keeps instead of its buttons.
 			{verb: VerbDecided, roles: everyone, chats: anywhere, handle: b.cbDecided},
+			// Paging a long keyboard; the buttons on each page keep their own checks.
+			{verb: VerbPage, roles: everyone, chats: anywhere, handle: b.onPageButton},
 			// The console's buttons.
 			{verb: VerbStatus, roles: viewers, chats: consoleChats, refusal: "console.not_allowed", handle: b.onStatusButton},
 			{verb: VerbNudge, roles: staff, chats: consoleChats, refusal: "console.not_allowed", handle: b.onNudge},

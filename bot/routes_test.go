@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/db"
 )
 
 const refusedHere = "chỉ dùng trong tin nhắn riêng với bot hoặc trong nhóm của Văn phòng Sở"
@@ -128,5 +130,43 @@ func TestRouteTableIsComplete(t *testing.T) {
 		if route.refusal != "" && tr("vi", route.refusal) == route.refusal {
 			t.Errorf("verb %q refuses with missing text %q", verb, route.refusal)
 		}
+	}
+}
+
+// A typed answer is checked against the role of whoever sends it when it
+// arrives: a question meant for the Office, found waiting in a head's chat,
+// is dropped with a word instead of acting with the Office's rights.
+func TestTypedAnswerRechecksTheRole(t *testing.T) {
+	c := newConsole(t, at(2026, 6, 3, 8, 0))
+	err := c.store.Tx(t.Context(), func(tx *db.Tx) error {
+		return tx.SetPendingInput(db.PendingInput{TelegramID: c.head.ID, ChatID: c.head.ID, Kind: inputAnnounce})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.srv.InjectText(telegramtest.PrivateChat(c.head), c.head, "Họp toàn cơ quan lúc 14:00")
+	c.waitMethod("", c.head.ID, "không còn hiệu lực vì vai trò của đồng chí đã thay đổi")
+	if _, err := c.store.Read(t.Context()).PeekPendingInput(c.head.ID, c.head.ID); !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("the question is still waiting: %v", err)
+	}
+	for _, s := range c.srv.SentMatching(telegramtest.ToChat(c.head.ID)) {
+		if strings.Contains(s.Text, "Họp toàn cơ quan") {
+			t.Errorf("the head's text became an announcement draft: %q", s.Text)
+		}
+	}
+}
+
+// Removing a member drops the question the bot was waiting for them to
+// answer.
+func TestRemovingAMemberDropsTheirQuestion(t *testing.T) {
+	c := newConsole(t, at(2026, 6, 3, 8, 0))
+	c.srv.InjectText(telegramtest.PrivateChat(c.office), c.office, "/announce")
+	c.waitMethod("", c.office.ID, "Hãy gửi nội dung thông báo")
+	c.srv.InjectText(telegramtest.PrivateChat(c.admin), c.admin, "/remove @vanphong")
+	ask := c.waitMethod("", c.admin.ID, "có chắc muốn xoá")
+	c.press(c.admin, ask, "Xoá")
+	c.waitMethod("", c.office.ID, "đã kết thúc quyền")
+	if _, err := c.store.Read(t.Context()).PeekPendingInput(c.office.ID, c.office.ID); !errors.Is(err, db.ErrNotFound) {
+		t.Errorf("the removed member's question is still waiting: %v", err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -35,23 +34,23 @@ const (
 	stateCount  = unitState(reporting.MarkCount)
 )
 
-// stateStyle is how a state shows in text (an emoji), in the picture (a
-// mark the embedded font has) and in both the picture and the workbook (a
-// fill colour). One table, so the three never disagree.
+// stateStyle is how a state shows: one mark, the same in the text and the
+// picture (so it must be a glyph the picture's embedded font has, which
+// rules emoji out), and a fill colour for the picture and the workbook.
+// One table, so they never disagree.
 type stateStyle struct {
-	emoji string
-	mark  string
-	fill  color.RGBA
+	mark string
+	fill color.RGBA
 }
 
 var stateStyles = [stateCount]stateStyle{
-	stAccepted:  {"✅", "✓", color.RGBA{0xbb, 0xf7, 0xd0, 0xff}},
-	stReceived:  {"📥", "↓", color.RGBA{0xbf, 0xdb, 0xfe, 0xff}},
-	stReturned:  {"↩️", "↩", color.RGBA{0xfe, 0xd7, 0xaa, 0xff}},
-	stExtension: {"⏳", "+", color.RGBA{0xfe, 0xf0, 0x8a, 0xff}},
-	stMissing:   {"❌", "·", color.RGBA{0xf3, 0xf4, 0xf6, 0xff}},
-	stLate:      {"🕒", "✗", color.RGBA{0xfe, 0xca, 0xca, 0xff}},
-	stNone:      {"", "–", color.RGBA{0xff, 0xff, 0xff, 0xff}},
+	stAccepted:  {"✓", color.RGBA{0xbb, 0xf7, 0xd0, 0xff}},
+	stReceived:  {"◐", color.RGBA{0xbf, 0xdb, 0xfe, 0xff}},
+	stReturned:  {"↩", color.RGBA{0xfe, 0xd7, 0xaa, 0xff}},
+	stExtension: {"+", color.RGBA{0xfe, 0xf0, 0x8a, 0xff}},
+	stMissing:   {"○", color.RGBA{0xf3, 0xf4, 0xf6, 0xff}},
+	stLate:      {"✗", color.RGBA{0xfe, 0xca, 0xca, 0xff}},
+	stNone:      {"–", color.RGBA{0xff, 0xff, 0xff, 0xff}},
 }
 
 var stateKeys = [stateCount]string{"accepted", "received", "returned", "extension", "missing", "late", "none"}
@@ -99,7 +98,7 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 		}
 		pic.Rows = append(pic.Rows, row)
 	}
-	for s := stAccepted; s < stNone; s++ {
+	for s := range unitState(stateCount) {
 		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label("vi")})
 	}
 	var buf bytes.Buffer
@@ -127,7 +126,10 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	r.ReplyWith(db.OutMessage{Text: text, Markup: b.withDeskButton(r, kb)})
+	if err := r.ReplyList(text, kb); err != nil {
+		return err
+	}
+	b.addDeskButton(r) // desk_chat.go
 	return nil
 }
 
@@ -138,6 +140,9 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 	var sb strings.Builder
 	var kb [][]Button
 	detail := len(views) == 1
+	if !detail {
+		sb.WriteString(unitsLine(r.Lang, buildGrid(views, now)) + "\n\n")
+	}
 	for i, v := range views {
 		if i > 0 {
 			sb.WriteString("\n\n")
@@ -149,14 +154,15 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 			s := stateOf(it, now)
 			counts[s]++
 			if detail || s == stLate || s == stReturned {
-				lines = append(lines, fmt.Sprintf("%s %s — %s%s", s.style().emoji, it.Unit.Code, unitName(it.Unit, r.Lang), b.lateNote(r.Lang, it, s, now)))
+				lines = append(lines, fmt.Sprintf("%s %s — %s%s", s.style().mark, it.Unit.Code, unitName(it.Unit, r.Lang), b.lateNote(r.Lang, it, s, now)))
 			}
 		}
-		sb.WriteString("\n" + countsLine(r.Lang, counts, len(v.Items)))
+		sb.WriteString("\n" + countsLine(r.Lang, counts))
 		if len(lines) > 0 {
 			sb.WriteString("\n" + strings.Join(lines, "\n"))
 		}
 	}
+	sb.WriteString("\n\n" + legend(r.Lang))
 	if detail {
 		v := views[0]
 		periods, err := b.store.Read(r.ctx).Periods(v.Obligation.ID)
@@ -206,15 +212,56 @@ func (b *Bot) lateNote(lang string, it db.Item, s unitState, now time.Time) stri
 	return tr(lang, "status.days_late", b.daysLate(it, now))
 }
 
-// countsLine sums a period up: "✅ 3 · 📥 1 · 🕒 2 — 3/9 accepted".
-func countsLine(lang string, counts []int, total int) string {
+// countsLine sums a period up in units: "✓ 3 · ◐ 1 · ✗ 2 — 3/6 accepted";
+// units that do not owe it are not counted.
+func countsLine(lang string, counts []int) string {
 	var parts []string
+	total := 0
 	for s := stAccepted; s < stNone; s++ {
 		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", s.style().emoji, counts[s]))
+			parts = append(parts, fmt.Sprintf("%s %d", s.style().mark, counts[s]))
 		}
+		total += counts[s]
 	}
 	return strings.Join(parts, " · ") + " — " + tr(lang, "status.accepted_of", counts[stAccepted], total)
+}
+
+// unitsLine sums several periods up by unit, not by unit and report: how
+// many units owe any of them, how many handed all in, how many are late
+// with at least one.
+func unitsLine(lang string, g grid) string {
+	owing, done, late := 0, 0, 0
+	for _, u := range g.units {
+		owes, all, isLate := false, true, false
+		for _, s := range g.cells[u.ID] {
+			if s == stNone {
+				continue
+			}
+			owes = true
+			all = all && (s == stAccepted || s == stReceived)
+			isLate = isLate || s == stLate
+		}
+		if !owes {
+			continue
+		}
+		owing++
+		if all {
+			done++
+		}
+		if isLate {
+			late++
+		}
+	}
+	return tr(lang, "status.units", done, owing, late)
+}
+
+// legend says what each mark means, in the order of the picture's legend.
+func legend(lang string) string {
+	parts := make([]string, 0, stateCount)
+	for s := range unitState(stateCount) {
+		parts = append(parts, s.style().mark+" "+s.label(lang))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // onStatusButton moves a status message to another obligation or period by
@@ -253,7 +300,11 @@ func (b *Bot) onStatusButton(r *Request, c Callback) error {
 	if err != nil {
 		return err
 	}
-	b.editMessage(r, text, kb)
+	first, err := r.firstPage(kb)
+	if err != nil {
+		return err
+	}
+	b.editMessage(r, text, first)
 	return nil
 }
 
@@ -262,8 +313,9 @@ func (b *Bot) onStatusButton(r *Request, c Callback) error {
 // outbox-bound; a failed edit (the message is too old, or unchanged) is
 // logged and the user can ask again.
 func (b *Bot) editMessage(r *Request, text string, kb [][]Button) {
-	if utf8.RuneCountInString(text) > maxMessageRunes {
-		text = string([]rune(text)[:maxMessageRunes-1]) + "…"
+	if parts := chunkLines(strings.Split(text, "\n"), maxMessageRunes-2); len(parts) > 1 {
+		// An edit is one message: keep whole lines and say there is more.
+		text = parts[0] + "\n…"
 	}
 	_, err := b.tg.EditMessageText(r.ctx, &tgbot.EditMessageTextParams{
 		ChatID: r.Ev.ChatID, MessageID: r.Ev.MessageID, Text: text, ReplyMarkup: inlineMarkup(kb),
@@ -339,8 +391,7 @@ func (b *Bot) cmdOverdue(r *Request) error {
 	if len(kb) > 0 {
 		sb.WriteString("\n\n" + r.T("overdue.hint"))
 	}
-	r.ReplyWith(db.OutMessage{Text: sb.String(), Markup: Keyboard(kb...)})
-	return nil
+	return r.ReplyList(sb.String(), kb)
 }
 
 // overdueLine says how late a unit is, who its head is, when it was last
@@ -379,106 +430,4 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 		line += "\n   " + r.T("overdue.last_reminded", formatDateTime(lastReminded, b.loc))
 	}
 	return line, nil
-}
-
-// onNudge sends a nudge about one assignment now.
-func (b *Bot) onNudge(r *Request, c Callback) error {
-	it, err := b.store.Read(r.ctx).Item(c.ID)
-	if errors.Is(err, db.ErrNotFound) {
-		r.Toast(r.T("callback.stale"))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !it.Open() {
-		r.Toast(r.T("overdue.already_in", it.Unit.Code))
-		return nil
-	}
-	n, err := b.nudge(r, []db.Item{it})
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		r.Toast(r.T("overdue.nobody", it.Unit.Code))
-		r.Reply(r.T("overdue.nobody", it.Unit.Code))
-		return nil
-	}
-	r.Toast(r.T("overdue.nudged", it.Unit.Code, n))
-	return nil
-}
-
-// cmdRemind nudges every unit that has not submitted the current periods:
-// "/remind all".
-func (b *Bot) cmdRemind(r *Request) error {
-	arg := strings.ToLower(strings.TrimSpace(r.Ev.Args))
-	if arg != "all" && arg != "tất cả" && arg != "tatca" {
-		r.Reply(r.T("overdue.remind_usage"))
-		return nil
-	}
-	now := b.store.Now()
-	views, err := selectPeriods(b.store.Read(r.ctx), now, "")
-	if err != nil {
-		return err
-	}
-	var items []db.Item
-	units := map[int64]bool{}
-	for _, v := range views {
-		for _, it := range v.Items {
-			if it.Open() && it.Unit.ClosedAt.IsZero() {
-				items = append(items, it)
-				units[it.UnitID] = true
-			}
-		}
-	}
-	if len(items) == 0 {
-		r.Reply(r.T("overdue.remind_none"))
-		return nil
-	}
-	n, err := b.nudge(r, items)
-	if err != nil {
-		return err
-	}
-	r.Reply(r.T("overdue.remind_done", len(units), n))
-	return nil
-}
-
-// nudge queues an "đôn đốc" message about each item to every reachable
-// member of its unit, through the outbox (so the sender's limits apply),
-// and records each in the audit log, in one transaction. It returns how
-// many messages it queued.
-func (b *Bot) nudge(r *Request, items []db.Item) (int, error) {
-	now := b.store.Now()
-	n := 0
-	err := r.Tx(func(tx *db.Tx) error {
-		rd := tx.Reader()
-		for _, it := range items {
-			members, err := rd.Members(it.UnitID)
-			if err != nil {
-				return err
-			}
-			sent := 0
-			for _, m := range members {
-				if !m.UnreachableAt.IsZero() {
-					continue
-				}
-				lang := pickLang(m.Lang, "")
-				text := tr(lang, "overdue.nudge_text", obligationTitle(it.Obligation, lang), reminders.PeriodName(it.Period.Key, lang),
-					formatDate(it.DeadlineAt, b.loc), b.when(lang, it.DeadlineAt, now))
-				// Keyed by the update: pressing the button again sends again,
-				// re-handling the same press does not.
-				r.Send(db.OutMessage{
-					Key: fmt.Sprintf("nudge:%d:%d:u%d", it.ID, m.ID, r.Ev.UpdateID), ChatID: m.TelegramID, MemberID: m.ID,
-					Text: text, Purpose: "nudge", RefID: it.ID,
-				})
-				sent++
-			}
-			if err := tx.Audit(r.Member.ID, r.Ev.From.ID, "nudge", it.Unit.Code, fmt.Sprintf("%s %s: %d", it.Obligation.Code, it.Period.Key, sent)); err != nil {
-				return err
-			}
-			n += sent
-		}
-		return nil
-	})
-	return n, err
 }

@@ -413,7 +413,7 @@ func (b *Bot) officeCard(lang string, it db.Item, sub db.Submission, sender stri
 		sb.WriteString("\n" + tr(lang, "sub.office_caption", clip(sub.Caption, 300)))
 	}
 	if sub.Source != db.SourceTelegram {
-		sb.WriteString("\n" + tr(lang, "life.card_source", tr(lang, "manage.source_"+sub.Source), sub.Reference))
+		sb.WriteString("\n" + tr(lang, "life.card_source", tr(lang, "manage.source_"+string(sub.Source)), sub.Reference))
 	}
 	if wasAccepted {
 		sb.WriteString("\n" + tr(lang, "sub.office_reaccepted"))

@@ -6,20 +6,26 @@ import (
 	"time"
 )
 
+// OutKind is what an outbox message sends: text, a file, a copy.
+type OutKind string
+
 // Outbox message kinds.
 const (
-	KindText     = "text"
-	KindDocument = "document"
-	KindPhoto    = "photo"
-	KindCopy     = "copy"
+	KindText     OutKind = "text"
+	KindDocument OutKind = "document"
+	KindPhoto    OutKind = "photo"
+	KindCopy     OutKind = "copy"
 )
+
+// OutStatus is where an outbox message stands.
+type OutStatus string
 
 // Outbox statuses.
 const (
-	OutPending = "pending"
-	OutSent    = "sent"
-	OutFailed  = "failed"
-	OutSkipped = "skipped"
+	OutPending OutStatus = "pending"
+	OutSent    OutStatus = "sent"
+	OutFailed  OutStatus = "failed"
+	OutSkipped OutStatus = "skipped"
 )
 
 // OutMessage is one Telegram-bound message in the outbox.
@@ -29,7 +35,7 @@ type OutMessage struct {
 	ChatID        int64
 	ThreadID      int
 	MemberID      int64 // the recipient, when a private chat; 403 marks them unreachable
-	Kind          string
+	Kind          OutKind
 	Text          string // text, or caption for a document/photo/copy
 	ParseMode     string
 	Markup        string // JSON of the inline keyboard, if any
@@ -38,9 +44,9 @@ type OutMessage struct {
 	FileName      string
 	CopyChatID    int64 // copy: the message to copy
 	CopyMessageID int
-	Purpose       string // what the message is about, e.g. "reminder"; remembered with the sent message id
-	RefID         int64  // the record it is about (an assignment, a submission, …)
-	Status        string
+	Purpose       Purpose // what the message is about; remembered with the sent message id
+	RefID         int64   // the record it is about (an assignment, a submission, …)
+	Status        OutStatus
 	Attempts      int
 	NotBefore     time.Time
 	ExpiresAt     time.Time // zero: never stale; else skipped, not sent, from then on
@@ -163,7 +169,7 @@ func (tx *Tx) MarkSent(m OutMessage, messageID int) error {
 }
 
 // RememberMessage notes what a bot message in a chat was about.
-func (tx *Tx) RememberMessage(chatID int64, messageID int, purpose string, refID int64) error {
+func (tx *Tx) RememberMessage(chatID int64, messageID int, purpose Purpose, refID int64) error {
 	_, err := tx.exec(`INSERT INTO message_refs (chat_id, message_id, purpose, ref_id) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET purpose = excluded.purpose, ref_id = excluded.ref_id`,
 		chatID, messageID, purpose, refID)
 	return err

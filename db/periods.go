@@ -18,12 +18,15 @@ type Period struct {
 	MovedReason  string    // why DeadlineAt differs from DueAt, in Vietnamese
 }
 
+// AssignmentStatus is where an assignment stands.
+type AssignmentStatus string
+
 // Assignment statuses.
 const (
-	StatusOpen      = "open"
-	StatusSubmitted = "submitted"
-	StatusAccepted  = "accepted"
-	StatusReturned  = "returned"
+	StatusOpen      AssignmentStatus = "open"
+	StatusSubmitted AssignmentStatus = "submitted"
+	StatusAccepted  AssignmentStatus = "accepted"
+	StatusReturned  AssignmentStatus = "returned"
 )
 
 // Assignment is what one unit owes for one period.
@@ -31,7 +34,7 @@ type Assignment struct {
 	ID           int64
 	PeriodID     int64
 	UnitID       int64
-	Status       string
+	Status       AssignmentStatus
 	DeadlineAt   time.Time // the period's, or this unit's extension
 	NextNoticeAt time.Time
 	SnoozedUntil time.Time
@@ -335,7 +338,7 @@ func (tx *Tx) Snooze(assignmentID int64, until time.Time) error {
 
 // SetAssignmentStatus moves an assignment to a status; leaving the open
 // states stops its reminders.
-func (tx *Tx) SetAssignmentStatus(assignmentID int64, status string) error {
+func (tx *Tx) SetAssignmentStatus(assignmentID int64, status AssignmentStatus) error {
 	var err error
 	switch status {
 	case StatusSubmitted:

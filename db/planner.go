@@ -179,16 +179,17 @@ func (b *Batch) Enqueue(m OutMessage) error {
 	if m.NotBefore.IsZero() {
 		m.NotBefore = b.tx.now
 	}
-	b.pending[m.Status] = append(b.pending[m.Status], m)
-	if len(b.pending[m.Status]) >= batchRows {
-		return b.write(m.Status)
+	st := string(m.Status)
+	b.pending[st] = append(b.pending[st], m)
+	if len(b.pending[st]) >= batchRows {
+		return b.write(st)
 	}
 	return nil
 }
 
 // Added says how many messages of a status the batch has written that did
 // not exist before.
-func (b *Batch) Added(status string) int { return b.added[status] }
+func (b *Batch) Added(status OutStatus) int { return b.added[string(status)] }
 
 // write inserts the buffered messages of one status.
 func (b *Batch) write(status string) error {

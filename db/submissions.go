@@ -6,19 +6,25 @@ import (
 	"time"
 )
 
-// Submission sources: how a report reached the Office.
+// Source is how a report reached the Office.
+type Source string
+
+// Submission sources.
 const (
-	SourceTelegram = "telegram"
-	SourcePaper    = "paper"
-	SourceEmail    = "email"
-	SourceEOffice  = "eoffice"
+	SourceTelegram Source = "telegram"
+	SourcePaper    Source = "paper"
+	SourceEmail    Source = "email"
+	SourceEOffice  Source = "eoffice"
 )
+
+// SubmissionStatus is the Office's review of a submission.
+type SubmissionStatus string
 
 // Submission review statuses.
 const (
-	SubReceived = "received"
-	SubAccepted = "accepted"
-	SubReturned = "returned"
+	SubReceived SubmissionStatus = "received"
+	SubAccepted SubmissionStatus = "accepted"
+	SubReturned SubmissionStatus = "returned"
 )
 
 // Submission is one version of a unit's report for an assignment. Receipt
@@ -29,13 +35,13 @@ type Submission struct {
 	ReceiptYear      int
 	ReceiptNo        int
 	MemberID         int64  // who sent or brought it; 0 if unknown
-	Source           string // SourceTelegram (default), SourcePaper, SourceEmail, SourceEOffice
+	Source           Source // SourceTelegram (default), SourcePaper, SourceEmail, SourceEOffice
 	Reference        string // e.g. the e-office number of a report that came outside Telegram
 	Caption          string
 	DocNumber        string // the report's own number, "45/BC-SNV"
 	ReceivedAt       time.Time
 	DaysLate         int // calendar days after the deadline, in the plan's zone; 0 if on time
-	Status           string
+	Status           SubmissionStatus
 	ReviewedBy       int64
 	ReviewedAt       time.Time
 	ReviewNote       string
@@ -121,7 +127,7 @@ func (tx *Tx) AddSubmission(s Submission) (Submission, error) {
 // it was already reviewed, so a second click on a button acts once. The
 // assignment follows the decision only if this is its latest version: a
 // verdict on an older version must not close a newer one unseen.
-func (tx *Tx) ReviewSubmission(id int64, status string, reviewerID int64, note string) (changed bool, err error) {
+func (tx *Tx) ReviewSubmission(id int64, status SubmissionStatus, reviewerID int64, note string) (changed bool, err error) {
 	if status != SubAccepted && status != SubReturned {
 		return false, fmt.Errorf("review submission: unknown status %q", status)
 	}
@@ -333,11 +339,14 @@ func (r *Reader) AlbumSubmission(chatID int64, group string) (submissionID int64
 	return submissionID, fromUnix(unixAt), nil
 }
 
+// ExtensionStatus is where a request for more time stands.
+type ExtensionStatus string
+
 // Extension statuses.
 const (
-	ExtPending  = "pending"
-	ExtApproved = "approved"
-	ExtRefused  = "refused"
+	ExtPending  ExtensionStatus = "pending"
+	ExtApproved ExtensionStatus = "approved"
+	ExtRefused  ExtensionStatus = "refused"
 )
 
 // Extension is a unit's request for more time on one assignment.
@@ -347,7 +356,7 @@ type Extension struct {
 	RequestedBy  int64
 	Reason       string
 	ProposedAt   time.Time // the deadline the unit asks for
-	Status       string
+	Status       ExtensionStatus
 	DecidedBy    int64
 	DecidedAt    time.Time
 	CreatedAt    time.Time

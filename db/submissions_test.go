@@ -117,7 +117,7 @@ func TestReviewSubmissionActsOnce(t *testing.T) {
 	s := openTest(t)
 	aid, mid := seedAssignment(t, s)
 	sub := addTestSubmission(t, s, Submission{AssignmentID: aid, MemberID: mid})
-	review := func(id int64, status string) bool {
+	review := func(id int64, status SubmissionStatus) bool {
 		t.Helper()
 		var changed bool
 		err := s.Tx(context.Background(), func(tx *Tx) error {

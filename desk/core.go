@@ -45,7 +45,7 @@ type Outcome struct {
 // State is where a unit stands on a period, as /status shows it.
 type State struct {
 	Key    string `json:"key"`    // accepted, received, returned, extension, missing, late, none
-	Symbol string `json:"symbol"` // the emoji /status uses
+	Symbol string `json:"symbol"` // the mark /status uses
 	Label  string `json:"label"`
 }
 

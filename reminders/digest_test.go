@@ -74,7 +74,7 @@ func TestSummaryDue(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	deadline := planTestTime(t, "2026-06-10 17:00")
-	item := func(code, status string, submitted time.Time) db.Item {
+	item := func(code string, status db.AssignmentStatus, submitted time.Time) db.Item {
 		it := planTestItem(deadline, "")
 		it.Unit.Code, it.Status, it.SubmittedAt = code, status, submitted
 		return it

@@ -167,7 +167,7 @@ func TestPlannerDecide(t *testing.T) {
 		name        string
 		since, now  string // since: the assignment's NextNoticeAt
 		snoozed     string
-		status      string
+		status      db.AssignmentStatus
 		due, skiped string
 		next        string // "" for never
 	}{

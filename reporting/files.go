@@ -31,7 +31,7 @@ var markCells = [MarkCount]export.Cell{
 }
 
 // reviewWords names a submission's review status in the register.
-var reviewWords = map[string]string{
+var reviewWords = map[db.SubmissionStatus]string{
 	db.SubReceived: "Chờ duyệt",
 	db.SubAccepted: "Đã duyệt",
 	db.SubReturned: "Trả lại",

@@ -234,7 +234,7 @@ func check(tx *db.Tx, t *Transition, a Actor, it db.Item) error {
 // Correct) or from the Office (ConfirmPaper, RecordReceived). The core fills
 // in the time, the year of the receipt and the days late.
 type NewSubmission struct {
-	Source    string
+	Source    db.Source
 	Reference string
 	Caption   string
 	DocNumber string

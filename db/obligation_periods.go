@@ -1,13 +1,13 @@
 package db
 
 import (
-	"database/sql"
 	"fmt"
 	"time"
 )
 
-// The Office's console reads across units and periods; these are the
-// lookups it needs beyond what the reminder engine and submissions use.
+// An obligation's periods as the Office names them (by code and key), what
+// was handed in for one, and the Office's changes to them: moving a
+// deadline, closing an obligation.
 
 // PeriodByKey finds an obligation's period by its key ("2026-H1").
 func (r *Reader) PeriodByKey(obligationID int64, key string) (Period, error) {
@@ -44,53 +44,6 @@ func (r *Reader) LatestAccepted(periodID int64) (map[int64]Submission, error) {
 		out[s.AssignmentID] = s
 	}
 	return out, nil
-}
-
-// Chasing purposes: outbox rows with these purposes and an assignment as
-// RefID count as the unit having been reminded.
-var chasingPurposes = []any{"reminder", "overdue", "nudge"}
-
-// LastReminded maps each assignment of a period to when a reminder or a
-// nudge about it last reached someone (Telegram accepted it).
-func (r *Reader) LastReminded(periodID int64) (map[int64]time.Time, error) {
-	args := append([]any{periodID}, chasingPurposes...)
-	rows, err := r.query(`SELECT ref_id, MAX(sent_at) FROM outbox
-		WHERE status = 'sent' AND ref_id IN (SELECT id FROM assignments WHERE period_id = ?) AND purpose IN (`+placeholders(len(chasingPurposes))+`)
-		GROUP BY ref_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]time.Time{}
-	for rows.Next() {
-		var id int64
-		var at sql.NullInt64
-		if err := rows.Scan(&id, &at); err != nil {
-			return nil, err
-		}
-		out[id] = nullTime(at)
-	}
-	return out, rows.Err()
-}
-
-// SentMessage finds the message Telegram accepted for an outbox row with a
-// purpose and reference, e.g. the announcement to pin; ErrNotFound while it
-// has not been sent yet.
-func (r *Reader) SentMessage(purpose string, refID int64) (chatID int64, messageID int, err error) {
-	err = r.queryRow(`SELECT chat_id, message_id FROM outbox WHERE purpose = ? AND ref_id = ? AND status = 'sent' AND message_id != 0 ORDER BY id DESC LIMIT 1`,
-		purpose, refID).Scan(&chatID, &messageID)
-	return chatID, messageID, notFound(err)
-}
-
-// DeleteSetting forgets a setting; it reports whether there was one, so a
-// draft is used once.
-func (tx *Tx) DeleteSetting(key string) (bool, error) {
-	res, err := tx.exec(`DELETE FROM settings WHERE key = ?`, key)
-	if err != nil {
-		return false, err
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
 }
 
 // MovePeriodDeadline moves a period's deadline for every unit that has not
