@@ -145,6 +145,20 @@ func TestDeskBrowserOfficeFiltersOpensUnitAndAccepts(t *testing.T) {
 	)
 	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận báo cáo")
 	f.waitText(f.office.ID, "Trần Thị Bình đã tiếp nhận báo cáo số 1/2026")
+
+	// The register finds the report by its số/ký hiệu.
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`#tabs button[data-view="register"]`)),
+		chromedp.SetValue(chromedp.CSS(`#register-q`), "45/BC"),
+		chromedp.Click(chromedp.CSS(`#register-search button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#register tbody tr`)),
+	)
+	row := value(t, ctx, chromedp.Text(chromedp.CSS(`#register tbody tr`)))
+	for _, want := range []string{"1/2026", "45/BC-TCBC", "TCBC", "Đã tiếp nhận"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("register row lacks %q: %s", want, row)
+		}
+	}
 }
 
 func TestDeskBrowserHeadUploadsAndGetsTheReceiptInChat(t *testing.T) {

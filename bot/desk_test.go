@@ -176,3 +176,24 @@ func TestDeskHeadSeesOnlyTheirUnit(t *testing.T) {
 		t.Errorf("head accepting: %d, want 403", res.StatusCode)
 	}
 }
+
+func TestDeskSpeaksTheMembersLanguage(t *testing.T) {
+	f := newDeskFixture(t)
+	clerk := f.srv.NewUser(2002, "Lan Pham", "lan", "en")
+	f.join(clerk, "", db.RoleOffice)
+	res, body := f.call("GET", "/app/api/me", "tma "+f.signed(clerk), nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `"lang":"en"`) {
+		t.Fatalf("me: %d %s", res.StatusCode, body)
+	}
+	_, body = f.call("GET", "/app/api/grid", "tma "+f.signed(clerk), nil)
+	var g desk.Grid
+	json.Unmarshal([]byte(body), &g)
+	if len(g.Legend) == 0 || len(g.Columns) == 0 {
+		t.Fatalf("grid: %.300s", body)
+	}
+	for _, text := range []string{g.Legend[0].Label, g.Columns[0].PeriodName} {
+		if text == "" || strings.ContainsAny(text, "đãăơư") {
+			t.Errorf("%q is not English", text)
+		}
+	}
+}
