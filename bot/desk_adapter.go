@@ -38,11 +38,12 @@ func init() { deskUpdates.Store(-time.Now().UnixNano()) }
 // message in the chat, and no callback query is answered.
 const deskPress = "desk"
 
-// request is a desk action dressed as a press by actor in chatID.
-func (c deskCore) request(ctx context.Context, actor db.Member, chatID int64, chatType string) *Request {
+// request is a desk action dressed as a press by actor in chatID; lang is
+// the language the desk speaks to them.
+func (c deskCore) request(ctx context.Context, actor db.Member, lang string, chatID int64, chatType string) *Request {
 	ev := &Event{UpdateID: deskUpdates.Add(-1), ChatID: chatID, ChatType: chatType, CallbackID: deskPress,
 		From: User{ID: actor.TelegramID, Name: actor.Name, Username: actor.Username}}
-	return &Request{ctx: ctx, b: c.b, Ev: ev, Member: &actor, Lang: pickLang(actor.Lang, "")}
+	return &Request{ctx: ctx, b: c.b, Ev: ev, Member: &actor, Lang: lang}
 }
 
 // finish stores what the handler queued outside its own transaction and
@@ -273,9 +274,9 @@ func (c deskCore) Export(ctx context.Context, w io.Writer, selection string) err
 	return export.XLSX(w, rep)
 }
 
-func (c deskCore) Accept(ctx context.Context, actor db.Member, submissionID int64) (desk.Outcome, error) {
+func (c deskCore) Accept(ctx context.Context, actor db.Member, lang string, submissionID int64) (desk.Outcome, error) {
 	chatID, chatType := c.officeChat(ctx, actor)
-	r := c.request(ctx, actor, chatID, chatType)
+	r := c.request(ctx, actor, lang, chatID, chatType)
 	if cardChat, card := c.card(ctx, submissionID); cardChat == chatID {
 		r.Ev.MessageID = card
 	}
@@ -283,8 +284,8 @@ func (c deskCore) Accept(ctx context.Context, actor db.Member, submissionID int6
 	return c.reviewOutcome(r, submissionID, db.SubAccepted, err)
 }
 
-func (c deskCore) Return(ctx context.Context, actor db.Member, submissionID int64, reason string) (desk.Outcome, error) {
-	r := c.request(ctx, actor, actor.TelegramID, "private")
+func (c deskCore) Return(ctx context.Context, actor db.Member, lang string, submissionID int64, reason string) (desk.Outcome, error) {
+	r := c.request(ctx, actor, lang, actor.TelegramID, "private")
 	r.Ev.Text = reason
 	// The chat asks for the reason and waits for it; the desk has it at hand.
 	p := db.PendingInput{TelegramID: actor.TelegramID, ChatID: actor.TelegramID, Kind: inputReturnReason, RefID: submissionID}
@@ -327,18 +328,18 @@ func (c deskCore) reviewOutcome(r *Request, submissionID int64, want db.Submissi
 	return desk.Outcome{Done: done, Message: msg}, nil
 }
 
-func (c deskCore) Decide(ctx context.Context, actor db.Member, extensionID int64, approve bool) (desk.Outcome, error) {
+func (c deskCore) Decide(ctx context.Context, actor db.Member, lang string, extensionID int64, approve bool) (desk.Outcome, error) {
 	chatID, chatType := c.officeChat(ctx, actor)
-	r := c.request(ctx, actor, chatID, chatType)
+	r := c.request(ctx, actor, lang, chatID, chatType)
 	if err := c.finish(r, c.b.decideExtension(r, []string{strconv.FormatInt(extensionID, 10)}, approve)); err != nil {
 		return desk.Outcome{}, err
 	}
 	return desk.Outcome{Done: r.sent > 0, Message: r.callbackText}, nil
 }
 
-func (c deskCore) Submit(ctx context.Context, actor db.Member, assignmentID int64, fileName string, body io.Reader) (desk.Outcome, error) {
+func (c deskCore) Submit(ctx context.Context, actor db.Member, lang string, assignmentID int64, fileName string, body io.Reader) (desk.Outcome, error) {
 	b := c.b
-	r := c.request(ctx, actor, actor.TelegramID, "private")
+	r := c.request(ctx, actor, lang, actor.TelegramID, "private")
 	it, err := b.store.Read(ctx).Item(assignmentID)
 	if err != nil {
 		return desk.Outcome{}, err

@@ -28,11 +28,12 @@ type Core interface {
 	Export(ctx context.Context, w io.Writer, selection string) error
 
 	// Accept, Return, Decide and Submit act as the member would in chat and
-	// send the same messages; they answer with what to tell the member.
-	Accept(ctx context.Context, actor db.Member, submissionID int64) (Outcome, error)
-	Return(ctx context.Context, actor db.Member, submissionID int64, reason string) (Outcome, error)
-	Decide(ctx context.Context, actor db.Member, extensionID int64, approve bool) (Outcome, error)
-	Submit(ctx context.Context, actor db.Member, assignmentID int64, fileName string, body io.Reader) (Outcome, error)
+	// send the same messages; they answer, in lang, with what to tell the
+	// member.
+	Accept(ctx context.Context, actor db.Member, lang string, submissionID int64) (Outcome, error)
+	Return(ctx context.Context, actor db.Member, lang string, submissionID int64, reason string) (Outcome, error)
+	Decide(ctx context.Context, actor db.Member, lang string, extensionID int64, approve bool) (Outcome, error)
+	Submit(ctx context.Context, actor db.Member, lang string, assignmentID int64, fileName string, body io.Reader) (Outcome, error)
 }
 
 // Outcome is the result of an action: whether it changed anything and the

@@ -139,7 +139,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
-	out, err := s.core.Accept(r.Context(), c.Member, id)
+	out, err := s.core.Accept(r.Context(), c.Member, c.Lang, id)
 	return s.answer(w, out, err)
 }
 
@@ -158,7 +158,7 @@ func (s *Server) returnReport(w http.ResponseWriter, r *http.Request, c caller) 
 	if strings.TrimSpace(body.Reason) == "" {
 		return apiError{http.StatusBadRequest, "reason_empty"}
 	}
-	out, err := s.core.Return(r.Context(), c.Member, id, strings.TrimSpace(body.Reason))
+	out, err := s.core.Return(r.Context(), c.Member, c.Lang, id, strings.TrimSpace(body.Reason))
 	return s.answer(w, out, err)
 }
 
@@ -176,7 +176,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, c caller) error 
 	default:
 		return errNotFound
 	}
-	out, err := s.core.Decide(r.Context(), c.Member, id, approve)
+	out, err := s.core.Decide(r.Context(), c.Member, c.Lang, id, approve)
 	return s.answer(w, out, err)
 }
 
@@ -205,7 +205,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, c caller) error 
 			part.Close()
 			continue
 		}
-		out, err := s.core.Submit(r.Context(), c.Member, id, part.FileName(), part)
+		out, err := s.core.Submit(r.Context(), c.Member, c.Lang, id, part.FileName(), part)
 		part.Close()
 		return s.answer(w, out, err)
 	}
