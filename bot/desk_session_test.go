@@ -350,3 +350,41 @@ func TestDeskExtensionRegisterAndExport(t *testing.T) {
 		t.Errorf("export of an unknown report: %d", res.StatusCode)
 	}
 }
+
+func TestDeskDownloadLinks(t *testing.T) {
+	f := newDeskFixture(t)
+	sub := f.submitted("Báo cáo.pdf", pdf("w"))
+	head := "tma " + f.signed(f.head)
+	file := "/app/api/files/" + strconv.FormatInt(sub.Files[0].ID, 10)
+	link := func(auth, target string) string {
+		t.Helper()
+		res, body := f.call("GET", "/app/api/link?for="+url.QueryEscape(target), auth, nil)
+		var out struct{ URL string }
+		json.Unmarshal([]byte(body), &out)
+		if res.StatusCode != 200 || !strings.HasPrefix(out.URL, "/app/dl?") {
+			t.Fatalf("link for %s: %d %s", target, res.StatusCode, body)
+		}
+		return out.URL
+	}
+	u := link(head, file)
+	// Followed without init data or cookie, as Telegram's downloadFile does.
+	if res, body := f.call("GET", u, "", nil); res.StatusCode != 200 || body != string(pdf("w")) || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("link: %d %q", res.StatusCode, body)
+	}
+	if res, _ := f.call("GET", strings.Replace(u, "%2Fapp%2Fapi%2Ffiles%2F", "%2Fapp%2Fapi%2Ffiles%2F9", 1), "", nil); res.StatusCode != 401 {
+		t.Errorf("a link pointed elsewhere: %d, want 401", res.StatusCode)
+	}
+	if res, _ := f.call("GET", "/app/api/link?for="+url.QueryEscape("/app/api/me"), head, nil); res.StatusCode != 400 {
+		t.Errorf("a link for a non-download route: %d, want 400", res.StatusCode)
+	}
+	if res, _ := f.call("GET", link(head, "/app/api/export"), "", nil); res.StatusCode != 403 {
+		t.Errorf("a head's export link: %d, want 403", res.StatusCode)
+	}
+	if res, body := f.call("GET", link("tma "+f.signed(f.staff), "/app/api/export?obligation=BC6T"), "", nil); res.StatusCode != 200 || !strings.HasPrefix(body, "PK") {
+		t.Errorf("the Office's export link: %d", res.StatusCode)
+	}
+	f.setNow(f.clock().Add(6 * time.Minute))
+	if res, _ := f.call("GET", u, "", nil); res.StatusCode != 401 {
+		t.Errorf("a 6-minute-old link: %d, want 401", res.StatusCode)
+	}
+}

@@ -66,9 +66,12 @@ type Server struct {
 	log    *slog.Logger
 	index  *template.Template
 	signIn *template.Template
-	static http.Handler
-	limit  *limiter
-	csp    string
+	// linkKey signs download links (links.go); made fresh at every start,
+	// so a restart ends every link.
+	linkKey []byte
+	static  http.Handler
+	limit   *limiter
+	csp     string
 }
 
 // New prepares the desk.
@@ -113,8 +116,12 @@ func New(cfg Config) (*Server, error) {
 	if strings.HasPrefix(cfg.Script, "https://") {
 		scriptSrc += " https://telegram.org"
 	}
+	linkKey, err := newLinkKey()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		cfg: cfg, store: cfg.Store, core: cfg.Core, log: cfg.Log, index: index, signIn: signIn,
+		cfg: cfg, store: cfg.Store, core: cfg.Core, log: cfg.Log, index: index, signIn: signIn, linkKey: linkKey,
 		static: http.StripPrefix("/app/static/", noListing(http.FileServerFS(sub))),
 		limit:  newLimiter(cfg.Rate, cfg.Store.Now),
 		// No inline script or style anywhere; only Telegram's web clients
@@ -132,12 +139,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /app/static/", s.static)
 	mux.HandleFunc("GET /app/login", s.loginPage)
 	mux.HandleFunc("POST /app/login", s.login)
+	mux.HandleFunc("GET /app/dl", s.signedDownload)
 
 	mux.Handle("GET /app/api/me", s.api(anyone, s.me))
 	mux.Handle("POST /app/api/logout", s.api(anyone, s.logout))
 	mux.Handle("GET /app/api/grid", s.api(anyone, s.grid))
 	mux.Handle("GET /app/api/units/{id}", s.api(anyone, s.unit))
 	mux.Handle("GET /app/api/files/{id}", s.api(anyone, s.file))
+	mux.Handle("GET /app/api/link", s.api(anyone, s.link))
 	mux.Handle("GET /app/api/register", s.api(overseers, s.register))
 	mux.Handle("GET /app/api/export", s.api(staff, s.export))
 	mux.Handle("POST /app/api/submissions/{id}/accept", s.api(staff, s.accept))

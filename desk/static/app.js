@@ -89,7 +89,8 @@
     box.textContent = t("e_" + code);
     box.dataset.code = code;
     box.hidden = false;
-    box.focus && box.setAttribute("tabindex", "-1");
+    box.setAttribute("tabindex", "-1");
+    box.focus();
   }
   function notice(msg) { $("notice").textContent = msg || ""; }
 
@@ -106,12 +107,14 @@
     });
   }
 
-  async function download(path) {
+  // download saves a file through a short-lived signed link: inside
+  // Telegram the client itself fetches it (WebApp.downloadFile), without the
+  // page's init data; in a browser the link is simply followed.
+  async function download(path, name) {
     try {
-      const res = await api("GET", path);
-      const cd = res.headers.get("Content-Disposition") || "";
-      const m = /filename\*=UTF-8''([^;]+)/.exec(cd) || /filename="?([^";]+)"?/.exec(cd);
-      const a = el("a", { href: URL.createObjectURL(await res.blob()), download: m ? decodeURIComponent(m[1]) : "" });
+      const link = new URL((await getJSON("/app/api/link?" + new URLSearchParams({ for: path }))).url, location.href).href;
+      if (initData && tg.downloadFile) { tg.downloadFile({ url: link, file_name: name }); return; }
+      const a = el("a", { href: link, download: name });
       document.body.append(a); a.click(); a.remove();
     } catch (e) { refuse(e); }
   }
@@ -193,7 +196,7 @@
     add("reviewed", s.reviewedBy ? s.reviewedBy + " — " + s.reviewedAt : ""); add("reason", s.reason);
     if (s.files.length) {
       dl.append(el("dt", { text: t("files") }), el("dd", {}, s.files.map((f) =>
-        el("button", { type: "button", class: "linklike", onclick: () => download("/app/api/files/" + f.id) }, f.name + " (" + f.size + ")"))));
+        el("button", { type: "button", class: "linklike", onclick: () => download("/app/api/files/" + f.id, f.name) }, f.name + " (" + f.size + ")"))));
     }
     const box = el("div", { class: "sub", "data-submission": s.id, "data-status": s.status }, dl);
     if (s.status === "received" && isStaff()) {
@@ -224,7 +227,7 @@
       el("td", { text: r.receipt }), el("td", { text: r.receivedAt }),
       el("td", {}, el("button", { type: "button", class: "linklike", onclick: () => openUnit(r.unitId) }, r.unit)),
       el("td", { text: r.obligation }), el("td", { text: r.periodName }), el("td", { text: r.docNumber }), el("td", { text: r.statusText }),
-      el("td", {}, r.files.map((f) => el("button", { type: "button", class: "linklike", onclick: () => download("/app/api/files/" + f.id) }, f.name))))));
+      el("td", {}, r.files.map((f) => el("button", { type: "button", class: "linklike", onclick: () => download("/app/api/files/" + f.id, f.name) }, f.name))))));
     show("register");
   }
 
@@ -251,7 +254,7 @@
     $("f-state").addEventListener("change", drawGrid);
     $("f-unit").addEventListener("input", drawGrid);
     $("filters").addEventListener("submit", (e) => e.preventDefault());
-    $("export").addEventListener("click", () => download("/app/api/export?" + new URLSearchParams({ obligation: $("f-obligation").value, period: $("f-period").value })));
+    $("export").addEventListener("click", () => download("/app/api/export?" + new URLSearchParams({ obligation: $("f-obligation").value, period: $("f-period").value }), "bao-cao.xlsx"));
     $("register-search").addEventListener("submit", (e) => { e.preventDefault(); loadRegister(); });
     if (isOverseer()) loadGrid(); else openUnit(me.unitId);
   }
