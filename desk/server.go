@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,7 +56,8 @@ type Config struct {
 	Rate int
 	// MaxUpload is the largest file a head may upload.
 	MaxUpload int64
-	Log       *slog.Logger
+	// Log gets what went wrong inside; callers see only a code.
+	Log *slog.Logger
 }
 
 // Server serves the desk.
@@ -112,9 +114,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The Telegram script's origin, unless it is served from here.
 	scriptSrc := "'self'"
-	if strings.HasPrefix(cfg.Script, "https://") {
-		scriptSrc += " https://telegram.org"
+	if u, err := url.Parse(cfg.Script); err == nil && u.Scheme == "https" && u.Host != "" {
+		scriptSrc += " https://" + u.Host
 	}
 	linkKey, err := newLinkKey()
 	if err != nil {
