@@ -5,12 +5,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/reportbot/reportbot/bot/telegramtest"
 
 	"github.com/reportbot/reportbot/db"
 )
@@ -149,11 +152,16 @@ func TestDeskBrowserOfficeFiltersOpensUnitAndAccepts(t *testing.T) {
 	// The register finds the report by its số/ký hiệu.
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS(`#tabs button[data-view="register"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#register tbody tr[data-receipt="1/2026"]`)),
+		chromedp.SetValue(chromedp.CSS(`#register-q`), "không có"),
+		chromedp.Click(chromedp.CSS(`#register-search button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#register tbody tr`)),
 		chromedp.SetValue(chromedp.CSS(`#register-q`), "45/BC"),
 		chromedp.Click(chromedp.CSS(`#register-search button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#register tbody tr`)),
+		chromedp.WaitVisible(chromedp.CSS(`#register tbody tr[data-receipt="1/2026"]`)),
 	)
-	row := value(t, ctx, chromedp.Text(chromedp.CSS(`#register tbody tr`)))
+	// One read in the page: the table is redrawn whole on every search.
+	row := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#register tbody tr[data-receipt="1/2026"]').innerText`))
 	for _, want := range []string{"1/2026", "45/BC-TCBC", "TCBC", "Đã tiếp nhận"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("register row lacks %q: %s", want, row)
@@ -212,4 +220,29 @@ func TestDeskBrowserStrangerIsRefused(t *testing.T) {
 		t.Error("a stranger sees the desk's tabs")
 	}
 	screenshot(t, ctx, "desk-stranger-phone.png", 390, 844)
+}
+
+func TestDeskBrowserSignInOutsideTelegram(t *testing.T) {
+	f := newDeskFixture(t)
+	ctx := browser(t)
+	f.as("") // an ordinary browser: no init data
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/web")
+	msg := f.waitText(f.staff.ID, "login?t=")
+	token := regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(msg.Text)[1]
+	run(t, ctx,
+		chromedp.Navigate(f.web.URL+"/app/login?t="+token),
+		chromedp.Click(chromedp.CSS(`form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#grid tbody tr[data-unit="TCBC"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#logout`)),
+		chromedp.Click(chromedp.CSS(`#logout`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`#view-grid`)),
+	)
+	if got := value(t, ctx, chromedp.Text(chromedp.CSS(`#notice`))); !strings.Contains(got, "đã đăng xuất") {
+		t.Errorf("after signing out the page says %q", got)
+	}
+	// The session is gone: the page now refuses.
+	run(t, ctx,
+		chromedp.Navigate(f.web.URL+"/app/"),
+		chromedp.WaitVisible(chromedp.CSS(`#refusal[data-code="unauthorized"]`)),
+	)
 }

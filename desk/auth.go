@@ -160,10 +160,9 @@ func (s *Server) recognise(r *http.Request) (caller, error) {
 // the desk.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var id string
-	var sess db.DeskSession
 	err := s.store.Tx(r.Context(), func(tx *db.Tx) error {
 		var err error
-		id, sess, err = tx.RedeemDeskLogin(r.PostFormValue("t"), s.cfg.SessionTTL)
+		id, _, err = tx.RedeemDeskLogin(r.PostFormValue("t"), s.cfg.SessionTTL)
 		return err
 	})
 	if errors.Is(err, db.ErrLoginInvalid) {
@@ -175,7 +174,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: id, Path: "/app/", Expires: sess.ExpiresAt,
+		// MaxAge, not Expires: the browser counts it on its own clock.
+		Name: sessionCookie, Value: id, Path: "/app/", MaxAge: int(s.cfg.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode,
 	})
 	// The link itself must not stay in the address bar or history.

@@ -7,7 +7,7 @@
   const T = {
     vi: {
       skip: "Bỏ qua, đến nội dung chính", title: "Bàn làm việc của Văn phòng Sở",
-      tab_grid: "Tình hình nộp", tab_register: "Sổ tiếp nhận", tab_mine: "Đơn vị của tôi",
+      tab_grid: "Tình hình nộp", tab_register: "Sổ tiếp nhận", tab_mine: "Đơn vị của tôi", logout: "Đăng xuất", logged_out: "Đồng chí đã đăng xuất. Để vào lại, xin gửi lệnh /web cho bot.",
       f_obligation: "Báo cáo", f_period: "Kỳ", f_state: "Tình trạng", f_unit: "Đơn vị", f_all: "Tất cả", f_current: "Kỳ hiện tại",
       export: "Xuất Excel", back: "← Quay lại", audit: "Nhật ký xử lý", search: "Tìm", unit: "Đơn vị",
       grid_caption: "Tình hình nộp báo cáo của các đơn vị, cập nhật khi mở trang",
@@ -26,7 +26,7 @@
     },
     en: {
       skip: "Skip to the main content", title: "The Department Office's desk",
-      tab_grid: "Submissions", tab_register: "Register", tab_mine: "My unit",
+      tab_grid: "Submissions", tab_register: "Register", tab_mine: "My unit", logout: "Sign out", logged_out: "You are signed out. To come back, send /web to the bot.",
       f_obligation: "Report", f_period: "Period", f_state: "State", f_unit: "Unit", f_all: "All", f_current: "Current period",
       export: "Export to Excel", back: "← Back", audit: "Audit trail", search: "Search", unit: "Unit",
       grid_caption: "Where each unit stands, as of opening the page",
@@ -102,7 +102,7 @@
 
   function show(view) {
     ["grid", "unit", "register"].forEach((v) => { $("view-" + v).hidden = v !== view; });
-    document.querySelectorAll("#tabs button").forEach((b) => {
+    document.querySelectorAll("#tabs button[data-view]").forEach((b) => {
       if (b.dataset.view === view) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
     });
   }
@@ -213,8 +213,8 @@
     $("refusal").hidden = true;
     try {
       const out = await (await api("POST", path, body)).json();
+      notice(out.message); // before the redraw, so the result is there when the page changes
       await openUnit(unitId);
-      notice(out.message);
     } catch (e) { refuse(e); }
   }
 
@@ -223,7 +223,7 @@
     let rows;
     try { rows = await getJSON("/app/api/register?" + new URLSearchParams({ q: $("register-q").value })); } catch (e) { refuse(e); return; }
     $("register").tHead.replaceChildren(el("tr", {}, ["receipt", "received", "unit", "obligation", "period", "docno", "status", "files"].map((k) => el("th", { scope: "col", text: t(k) }))));
-    $("register").tBodies[0].replaceChildren(...rows.map((r) => el("tr", {},
+    $("register").tBodies[0].replaceChildren(...rows.map((r) => el("tr", { "data-receipt": r.receipt },
       el("td", { text: r.receipt }), el("td", { text: r.receivedAt }),
       el("td", {}, el("button", { type: "button", class: "linklike", onclick: () => openUnit(r.unitId) }, r.unit)),
       el("td", { text: r.obligation }), el("td", { text: r.periodName }), el("td", { text: r.docNumber }), el("td", { text: r.statusText }),
@@ -242,7 +242,15 @@
     $("who").textContent = t("who", me.name, t("role_" + me.role) + (me.unit ? " " + me.unit : ""));
     document.querySelectorAll("[data-roles]").forEach((e) => { e.hidden = !e.dataset.roles.split(" ").includes(me.role); });
     $("tabs").hidden = false;
-    document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => {
+    // A browser session can end here; inside Telegram there is nothing to end.
+    $("logout").hidden = !csrf;
+    $("logout").addEventListener("click", async () => {
+      try { await api("POST", "/app/api/logout"); } catch (e) { refuse(e); return; }
+      csrf = ""; me = null;
+      ["tabs", "view-grid", "view-unit", "view-register"].forEach((id) => { $(id).hidden = true; });
+      notice(t("logged_out"));
+    });
+    document.querySelectorAll("#tabs button[data-view]").forEach((b) => b.addEventListener("click", () => {
       notice("");
       if (b.dataset.view === "grid") loadGrid();
       else if (b.dataset.view === "register") loadRegister();
