@@ -345,7 +345,7 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, lang string, assi
 		return desk.Outcome{}, err
 	}
 	if !actor.Role.NeedsUnit() || it.UnitID != actor.UnitID {
-		return desk.Outcome{Message: r.T("sub.not_unit")}, nil
+		return desk.Outcome{}, db.ErrNotFound // another unit's: not theirs to see
 	}
 	before, err := b.store.Read(ctx).Submissions(it.ID)
 	if err != nil {
@@ -354,7 +354,7 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, lang string, assi
 	f := File{Name: fileName}
 	refused := func(p *fileProblem) (desk.Outcome, error) {
 		b.refuse(r, p)
-		return desk.Outcome{Message: lastReply(r)}, nil
+		return desk.Outcome{Message: said(r)}, nil
 	}
 	if p := checkName(f); p != nil {
 		return refused(p)
@@ -377,7 +377,7 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, lang string, assi
 		return desk.Outcome{}, err
 	}
 	if len(after) == len(before) {
-		return desk.Outcome{Message: lastReply(r)}, nil
+		return desk.Outcome{Message: said(r)}, nil
 	}
 	if err := c.finish(r, nil); err != nil {
 		return desk.Outcome{}, err
@@ -385,11 +385,12 @@ func (c deskCore) Submit(ctx context.Context, actor db.Member, lang string, assi
 	return desk.Outcome{Done: true, Message: r.T("desk.submitted", after[len(after)-1].Receipt())}, nil
 }
 
-// lastReply is what the chat would have answered a refused or repeated
-// file; the desk shows it instead of sending it.
-func lastReply(r *Request) string {
-	if len(r.replies) == 0 {
-		return ""
+// said is what the chat would have answered a refused or repeated file (a
+// refusal of the core comes as the press's answer, the file checks' as a
+// reply); the desk shows it instead of sending it.
+func said(r *Request) string {
+	if r.callbackText != "" || len(r.replies) == 0 {
+		return r.callbackText
 	}
 	return r.replies[len(r.replies)-1].Text
 }

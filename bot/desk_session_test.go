@@ -84,6 +84,26 @@ func (f *deskFixture) submitted(name string, data []byte) db.Submission {
 	return sub
 }
 
+// upload posts a file to an assignment's upload route as auth.
+func (f *deskFixture) upload(auth string, assignmentID int64, name string, data []byte) (int, string) {
+	f.t.Helper()
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("file", name)
+	w.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", f.web.URL+"/app/api/assignments/"+strconv.FormatInt(assignmentID, 10)+"/upload", strings.NewReader(buf.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", auth)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
+}
+
 // waitCard waits until the Office card of a submission is sent and
 // remembered (the sender notes it right after Telegram's answer).
 func (f *deskFixture) waitCard(submissionID int64) {
@@ -237,22 +257,17 @@ func TestDeskReturnDownloadAndUploadRules(t *testing.T) {
 		}
 	}
 
-	upload := func(name string, data []byte) (int, string) {
-		var buf strings.Builder
-		mw := multipart.NewWriter(&buf)
-		w, _ := mw.CreateFormFile("file", name)
-		w.Write(data)
-		mw.Close()
-		req, _ := http.NewRequest("POST", f.web.URL+"/app/api/assignments/"+strconv.FormatInt(f.item.ID, 10)+"/upload", strings.NewReader(buf.String()))
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Authorization", head)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		raw, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(raw)
+	upload := func(name string, data []byte) (int, string) { return f.upload(head, f.item.ID, name, data) }
+	vp, err := f.store.Read(context.Background()).UnitByCode("VP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := f.store.Read(context.Background()).OpenUnitItems(vp.ID)
+	if err != nil || len(theirs) == 0 {
+		t.Fatalf("VP owes nothing: %v", err)
+	}
+	if code, body := f.upload(head, theirs[0].ID, "bao-cao.pdf", pdf("q")); code != 404 {
+		t.Errorf("an upload for another unit: %d %s, want 404", code, body)
 	}
 	if code, body := upload("virus.exe", []byte("MZ...")); code != 200 || !strings.Contains(body, `"done":false`) {
 		t.Errorf("an .exe: %d %s", code, body)
