@@ -61,6 +61,9 @@ type Config struct {
 	Retention time.Duration
 	// RateLimit bounds how fast a head, member or stranger may send updates.
 	RateLimit RateLimit
+	// DeskURL is the public HTTPS address of the Office's desk (".../app/"),
+	// for its menu button, /web links and the /status button; "" is off.
+	DeskURL string
 	// ManualTick keeps Run from starting the per-minute planner trigger:
 	// tests that drive the business clock call Tick themselves, and a
 	// wall-clock minute passing mid-test must not send anything.

@@ -64,6 +64,7 @@ func (b *Bot) surface() *routeTable {
 			{name: "plan", roles: staff, chats: inPrivate, handle: b.cmdPlan},
 			{name: "obligation", roles: staff, chats: inPrivate, handle: b.cmdObligation},
 			{name: "calendar", roles: everyone, chats: inPrivate, handle: b.cmdCalendar},
+			{name: "web", roles: everyone, chats: inPrivate, handle: b.cmdWeb}, // the Office's desk (desk_chat.go)
 		},
 		[]buttonRoute{
 			// A unit's buttons: the handlers check the unit and the chat.

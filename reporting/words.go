@@ -14,13 +14,13 @@ import (
 
 // paperWords are one language's words.
 type paperWords struct {
-	marks       [MarkCount]string
-	review      map[db.SubmissionStatus]string
-	title       string // the workbook's title, %s: the periods
-	calName     string
-	calSummary  string // %s code, %s title, %s period
-	calDesc     string // %s title, %s period, %s basis
-	calMoved    string // %s the day it fell on, %s why it moved
+	marks      [MarkCount]string
+	review     map[db.SubmissionStatus]string
+	title      string // the workbook's title, %s: the periods
+	calName    string
+	calSummary string // %s code, %s title, %s period
+	calDesc    string // %s title, %s period, %s basis
+	calMoved   string // %s the day it fell on, %s why it moved
 }
 
 var words = map[string]paperWords{
@@ -79,6 +79,10 @@ func wordsFor(lang string) paperWords {
 // MarkName is a mark's name in lang, as the status text, the picture's
 // legend and the workbook show it.
 func MarkName(m Mark, lang string) string { return wordsFor(lang).marks[m] }
+
+// ReviewName is a submission's review status in lang, as the workbook's
+// register and the desk show it.
+func ReviewName(s db.SubmissionStatus, lang string) string { return wordsFor(lang).review[s] }
 
 // workbookTitle is the workbook's title for the periods' names.
 func workbookTitle(lang, periods string) string { return fmt.Sprintf(wordsFor(lang).title, periods) }

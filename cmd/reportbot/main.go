@@ -72,6 +72,8 @@ Usage:
                                         the Office's summary workbook, or the register as CSV
   reportbot ics [--unit CODE] [--out FILE]
                                         deadline calendar (iCalendar) with reminders
+  reportbot weblogin MEMBER --desk-url https://…/app/
+                                        single-use sign-in link to the Office's desk
 
 Every command takes --data DIR (default ./data, or $REPORTBOT_DATA).
 Run 'reportbot COMMAND -h' for a command's flags.
@@ -94,6 +96,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		"export":   a.cmdExport,
 		"ics":      a.cmdICS,
 		"demo":     a.cmdDemo,
+		"weblogin": a.cmdWeblogin,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
