@@ -155,7 +155,7 @@ func (a *app) cmdRun(args []string) error {
 			return err
 		}
 		servers = append(servers, srv)
-		log.Info("health, metrics and the desk (/app/)", "addr", o.httpAddr)
+		log.Info("health and metrics", "addr", o.httpAddr, "desk", "/app/")
 	}
 	err = b.Run(ctx, o.webhookURL == "")
 	shutdownAll(servers)
