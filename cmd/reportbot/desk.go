@@ -17,6 +17,7 @@ import (
 type deskOptions struct {
 	url    string        // public HTTPS address of /app/ (menu button, /web links)
 	maxAge time.Duration // how old Telegram's init data may be
+	badEnv string        // REPORTBOT_DESK_MAX_AGE when it is not a duration
 }
 
 func (a *app) deskFlags(fs *flag.FlagSet) *deskOptions {
@@ -26,14 +27,23 @@ func (a *app) deskFlags(fs *flag.FlagSet) *deskOptions {
 	if v := a.getenv("REPORTBOT_DESK_MAX_AGE"); v != "" {
 		if d, err := time.ParseDuration(v); err == nil {
 			maxAge = d
+		} else {
+			o.badEnv = v
 		}
 	}
 	fs.DurationVar(&o.maxAge, "desk-max-age", maxAge, "how old Telegram's Mini App sign-in data may be (env REPORTBOT_DESK_MAX_AGE)")
 	return o
 }
 
-// check refuses a desk address Telegram would not open.
+// check refuses a desk address Telegram would not open and a sign-in age
+// that is not one.
 func (o *deskOptions) check() error {
+	if o.badEnv != "" {
+		return usagef("REPORTBOT_DESK_MAX_AGE=%q is not a duration; write it as 24h or 90m", o.badEnv)
+	}
+	if o.maxAge <= 0 {
+		return usagef("--desk-max-age must be more than 0, e.g. 24h")
+	}
 	if o.url == "" {
 		return nil
 	}

@@ -123,3 +123,19 @@ func TestRunServesTheDesk(t *testing.T) {
 		t.Fatal("the log contains the bot token")
 	}
 }
+
+// A sign-in age that is not a duration is refused, not silently replaced
+// by the default.
+func TestDeskMaxAgeMustBeADuration(t *testing.T) {
+	for _, tc := range []struct{ env, flag string }{{"1 day", ""}, {"", "-1h"}} {
+		env := map[string]string{"REPORTBOT_DATA": t.TempDir(), "TELEGRAM_BOT_TOKEN": "1:x", "REPORTBOT_DESK_MAX_AGE": tc.env}
+		args := []string{"run", "--api-url", "http://127.0.0.1:1"}
+		if tc.flag != "" {
+			args = append(args, "--desk-max-age", tc.flag)
+		}
+		code, _, stderr := run(t, context.Background(), env, args...)
+		if code != exitUsage || !strings.Contains(stderr, "24h") {
+			t.Errorf("env %q, flag %q: exit %d, want %d with how to write it:\n%s", tc.env, tc.flag, code, exitUsage, stderr)
+		}
+	}
+}

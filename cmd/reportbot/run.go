@@ -65,7 +65,7 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.localFiles, "local-files", a.getenv("REPORTBOT_LOCAL_FILES"), "with a local Bot API server run with --local: where its working directory is mounted here; empty reads the paths it names as they are (same machine) (env REPORTBOT_LOCAL_FILES)")
 	fs.StringVar(&o.localDir, "local-server-dir", a.getenv("REPORTBOT_LOCAL_SERVER_DIR"), "the local Bot API server's own working directory (its --dir; default /var/lib/telegram-bot-api), which --local-files mounts (env REPORTBOT_LOCAL_SERVER_DIR)")
 	fs.IntVar(&o.retention, "retention-days", 90, "days handled updates and sent messages are kept before they are pruned (reports and the audit log are kept for ever)")
-	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
+	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz, /metrics (Prometheus) and the Office's desk (/app/) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
 	o.desk = a.deskFlags(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
