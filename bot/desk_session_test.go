@@ -95,13 +95,8 @@ func (f *deskFixture) upload(auth string, assignmentID int64, name string, data 
 	req, _ := http.NewRequest("POST", f.web.URL+"/app/api/assignments/"+strconv.FormatInt(assignmentID, 10)+"/upload", strings.NewReader(buf.String()))
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", auth)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
+	res, body := f.do(req)
+	return res.StatusCode, body
 }
 
 // waitCard waits until the Office card of a submission is sent and

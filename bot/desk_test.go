@@ -93,6 +93,12 @@ func (f *deskFixture) call(method, path, auth string, body io.Reader) (*http.Res
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	return f.do(req)
+}
+
+// do sends a request to the desk and reads the whole answer.
+func (f *deskFixture) do(req *http.Request) (*http.Response, string) {
+	f.t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)
