@@ -67,6 +67,9 @@ type Config struct {
 	// (Sender.GlobalPerSecond × 60): a bigger fan-out would not go out any
 	// sooner, only make its minute longer.
 	PlanPerTick int
+	// DeskURL is the public HTTPS address of the Office's desk (".../app/"),
+	// for its menu button, /web links and the /status button; "" is off.
+	DeskURL string
 	// ManualTick keeps Run from starting the per-minute planner trigger:
 	// tests that drive the business clock call Tick themselves, and a
 	// wall-clock minute passing mid-test must not send anything.

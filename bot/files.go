@@ -241,7 +241,7 @@ func (b *Bot) fetch(ctx context.Context, f File) (*download, error) {
 
 // fetchOnce does getFile and streams the file to the incoming folder while
 // hashing it: the bytes are never all in memory.
-func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
+func (b *Bot) fetchOnce(ctx context.Context, f File) (*download, error) {
 	name := f.displayName()
 	tf, err := b.tg.GetFile(ctx, &tgbot.GetFileParams{FileID: f.ID})
 	if err != nil {
@@ -253,22 +253,6 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if tf.FileSize > b.maxFileSize() {
 		return nil, &fileProblem{code: "too_big", name: name}
 	}
-	dir := filepath.Join(b.cfg.DataDir, filesDir, incomingDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, &fileProblem{code: "storage", name: name, err: err}
-	}
-	out, err := os.CreateTemp(dir, "dl-*")
-	if err != nil {
-		return nil, &fileProblem{code: "storage", name: name, err: err}
-	}
-	d := &download{File: f, tmp: out.Name()}
-	defer func() {
-		if err != nil {
-			out.Close()
-			d.discard()
-		}
-	}()
-
 	// A download that stops sending is cancelled after the stall time; one
 	// that keeps sending may take as long as it needs.
 	stall := b.cfg.DownloadStall
@@ -289,11 +273,36 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 		return nil, &fileProblem{code: "download", name: name, err: err}
 	}
 	defer src.Close()
+	return b.spool(f, src, tf.FileSize, func() { watchdog.Reset(stall) })
+}
+
+// spool streams a file's bytes to the incoming folder while hashing them
+// (they are never all in memory) and checks its size and content: a file
+// downloaded from Telegram, one read from a local Bot API server's disk and
+// one uploaded on the desk pass the same checks. want is the size the source
+// announced (0: none); a shorter or longer stream is a failed download, told
+// before the content check so that it is retried, not refused.
+func (b *Bot) spool(f File, body io.Reader, want int64, onRead func()) (_ *download, err error) {
+	name := f.displayName()
+	dir := filepath.Join(b.cfg.DataDir, filesDir, incomingDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, &fileProblem{code: "storage", name: name, err: err}
+	}
+	out, err := os.CreateTemp(dir, "dl-*")
+	if err != nil {
+		return nil, &fileProblem{code: "storage", name: name, err: err}
+	}
+	d := &download{File: f, tmp: out.Name()}
+	defer func() {
+		if err != nil {
+			out.Close()
+			d.discard()
+		}
+	}()
 	limit := b.maxFileSize()
 	h := sha256.New()
 	head := &prefixWriter{max: sniffLen}
-	body := &progressReader{r: io.LimitReader(src, limit+1), onRead: func() { watchdog.Reset(stall) }}
-	n, err := io.Copy(io.MultiWriter(out, h, head), body)
+	n, err := io.Copy(io.MultiWriter(out, h, head), &progressReader{r: io.LimitReader(body, limit+1), onRead: onRead})
 	if err != nil {
 		if isWriteErr(err) {
 			return nil, &fileProblem{code: "storage", name: name, err: err}
@@ -303,8 +312,8 @@ func (b *Bot) fetchOnce(ctx context.Context, f File) (_ *download, err error) {
 	if n > limit {
 		return nil, &fileProblem{code: "too_big", name: name}
 	}
-	if tf.FileSize > 0 && n != tf.FileSize {
-		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("got %d of %d bytes", n, tf.FileSize)}
+	if want > 0 && n != want {
+		return nil, &fileProblem{code: "download", name: name, err: fmt.Errorf("got %d of %d bytes", n, want)}
 	}
 	if p := checkContent(f, head.buf); p != nil {
 		return nil, p

@@ -289,6 +289,7 @@ func (b *Bot) setDefaultCommands(ctx context.Context) {
 // role and language. Menus are a convenience: a failure is logged, not fatal.
 func (b *Bot) setMemberCommands(ctx context.Context, m db.Member, lang string) {
 	b.setCommands(ctx, b.menuFor(m.Role, lang), &models.BotCommandScopeChat{ChatID: m.TelegramID}, "")
+	b.setDeskMenuButton(ctx, m, lang) // desk_chat.go
 }
 
 func (b *Bot) setCommands(ctx context.Context, cmds []models.BotCommand, scope models.BotCommandScope, lang string) {

@@ -70,6 +70,7 @@ func (b *Bot) surface() *routeTable {
 			{name: "synthesis", roles: staff, chats: consoleChats, handle: b.cmdSynthesis},
 			{name: "sent", roles: staff, chats: consoleChats, handle: b.cmdSent},
 			{name: "scorecard", roles: viewers, chats: consoleChats, handle: b.cmdScorecard},
+			{name: "web", roles: everyone, chats: inPrivate, handle: b.cmdWeb}, // the Office's desk (desk_chat.go)
 		},
 		[]buttonRoute{
 			// A unit's buttons: the handlers check the unit and the chat.

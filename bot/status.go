@@ -126,7 +126,11 @@ func (b *Bot) cmdStatus(r *Request) error {
 	if err != nil {
 		return err
 	}
-	return r.ReplyList(text, kb)
+	if err := r.ReplyList(text, kb); err != nil {
+		return err
+	}
+	b.addDeskButton(r) // desk_chat.go
+	return nil
 }
 
 // statusMessage is the text of a selection and its navigation buttons. One

@@ -48,6 +48,9 @@ type incoming struct {
 	SenderName  string `json:"from"`
 	FirstUpdate int64  `json:"update"`
 	MediaGroup  string `json:"group,omitempty"` // the album's media_group_id
+	// uploaded holds files already received outside Telegram (the desk);
+	// such files have no chat message.
+	uploaded []*download
 }
 
 // onMemberFiles handles files from a member. Everything refusable by what
@@ -257,8 +260,8 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming, chosen bool) error {
 		if err := b.keepFigures(r, tx, sub, figs); err != nil {
 			return err
 		}
-		for _, msg := range in.Messages[1:] {
-			if msg != in.Messages[0] {
+		for i, msg := range in.Messages {
+			if i > 0 && msg != in.Messages[0] {
 				if err := tx.RememberMessage(in.ChatID, msg, purposeAlbum, sub.ID); err != nil {
 					return err
 				}
@@ -285,6 +288,9 @@ func (b *Bot) receive(r *Request, it db.Item, in incoming, chosen bool) error {
 // fetchAll downloads the files of in; ok is false when one was refused (the
 // member is told). The caller discards the downloads it does not place.
 func (b *Bot) fetchAll(r *Request, in incoming) (got []*download, ok bool, err error) {
+	if in.uploaded != nil {
+		return in.uploaded, true, nil
+	}
 	for _, f := range in.Files {
 		d, err := b.fetch(r.ctx, f)
 		var p *fileProblem
@@ -369,8 +375,11 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 		sb.WriteString("\n\n" + tr(lang, "sub.accepted_before"))
 	}
 	sb.WriteString("\n\n" + tr(lang, "sub.receipt_next"))
-	r.Send(db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), ReplyTo: in.Messages[0],
-		Purpose: purposeReceipt, RefID: it.ID})
+	receipt := db.OutMessage{ChatID: in.ChatID, MemberID: r.Member.ID, Text: sb.String(), Purpose: purposeReceipt, RefID: it.ID}
+	if len(in.Messages) > 0 {
+		receipt.ReplyTo = in.Messages[0]
+	}
+	r.Send(receipt)
 
 	office, err := tx.Reader().Chat(db.ChatOffice)
 	if err != nil {
@@ -380,6 +389,10 @@ func (b *Bot) queueReceipts(r *Request, tx *db.Tx, it db.Item, in incoming, sub 
 	officeLang := b.chatLang(tx.Reader())
 	card := b.officeCard(officeLang, it, sub, in.SenderName, wasAccepted)
 	buttons := reviewButtons(officeLang, sub.ID)
+	if len(in.Messages) == 0 {
+		b.queueUploadedCopies(r, office, sub, card, buttons)
+		return
+	}
 	for i, msg := range in.Messages {
 		m := db.OutMessage{ChatID: office.ChatID, ThreadID: office.ThreadID, Kind: db.KindCopy,
 			CopyChatID: in.ChatID, CopyMessageID: msg, Purpose: "submission", RefID: sub.ID}

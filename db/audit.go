@@ -23,20 +23,5 @@ type AuditEntry struct {
 
 // AuditLog lists the audit entries with an action (all if ""), oldest first.
 func (r *Reader) AuditLog(action string) ([]AuditEntry, error) {
-	rows, err := r.query(`SELECT at, COALESCE(member_id, 0), telegram_id, action, subject, detail FROM audit WHERE ? = '' OR action = ? ORDER BY id`, action, action)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&at, &e.MemberID, &e.TelegramID, &e.Action, &e.Subject, &e.Detail); err != nil {
-			return nil, err
-		}
-		e.At = fromUnix(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return r.audit(`? = '' OR action = ?`, action, action)
 }

@@ -379,13 +379,19 @@ func (tx *Tx) AddExtension(e Extension) (Extension, error) {
 
 // Extension finds an extension request.
 func (r *Reader) Extension(id int64) (Extension, error) {
+	e, err := scanExtension(r.queryRow(`SELECT `+extensionCols+` FROM extensions WHERE id = ?`, id))
+	return e, notFound(err)
+}
+
+const extensionCols = `id, assignment_id, requested_by, reason, proposed_at, status, COALESCE(decided_by, 0), decided_at, created_at`
+
+func scanExtension(sc interface{ Scan(...any) error }) (Extension, error) {
 	var e Extension
 	var proposed, created int64
 	var decided sql.NullInt64
-	err := r.queryRow(`SELECT id, assignment_id, requested_by, reason, proposed_at, status, COALESCE(decided_by, 0), decided_at, created_at FROM extensions WHERE id = ?`, id).
-		Scan(&e.ID, &e.AssignmentID, &e.RequestedBy, &e.Reason, &proposed, &e.Status, &e.DecidedBy, &decided, &created)
+	err := sc.Scan(&e.ID, &e.AssignmentID, &e.RequestedBy, &e.Reason, &proposed, &e.Status, &e.DecidedBy, &decided, &created)
 	e.ProposedAt, e.DecidedAt, e.CreatedAt = fromUnix(proposed), nullTime(decided), fromUnix(created)
-	return e, notFound(err)
+	return e, err
 }
 
 // DecideExtension approves or refuses a pending request; changed is false

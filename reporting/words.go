@@ -83,5 +83,9 @@ func wordsFor(lang string) paperWords {
 // legend and the workbook show it.
 func MarkName(m Mark, lang string) string { return wordsFor(lang).marks[m] }
 
+// ReviewName is a submission's review status in lang, as the workbook's
+// register and the desk show it.
+func ReviewName(s db.SubmissionStatus, lang string) string { return wordsFor(lang).review[s] }
+
 // workbookTitle is the workbook's title for the periods' names.
 func workbookTitle(lang, periods string) string { return fmt.Sprintf(wordsFor(lang).title, periods) }

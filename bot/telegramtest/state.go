@@ -25,7 +25,8 @@ type state struct {
 	nextUpdateID int64
 	confirmed    int64
 
-	openCallbacks map[string]int64 // unanswered callback query id -> chat id
+	openCallbacks map[string]int64     // unanswered callback query id -> chat id
+	menuButtons   map[int64]MenuButton // by chat id (menubutton.go)
 	nextCallback  int
 
 	webhook    webhookState

@@ -76,6 +76,8 @@ Usage:
                                         an ad-hoc request; the running bot sends it to the heads
   reportbot synthesis --period KEY [--out DIR] [--pdf]
                                         the Office's synthesis pack: draft report (DOCX), workbook, ZIP
+  reportbot weblogin MEMBER --desk-url https://…/app/
+                                        single-use sign-in link to the Office's desk
 
 Every command takes --data DIR (default ./data, or $REPORTBOT_DATA).
 Run 'reportbot COMMAND -h' for a command's flags.
@@ -100,6 +102,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv e
 		"demo":      a.cmdDemo,
 		"synthesis": a.cmdSynthesis,
 		"request":   a.cmdRequest,
+		"weblogin":  a.cmdWeblogin,
 	}
 	fn, ok := cmds[args[0]]
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

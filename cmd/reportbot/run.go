@@ -49,6 +49,7 @@ type runOptions struct {
 	retention  int
 	localFiles string
 	localDir   string
+	desk       *deskOptions // desk.go
 }
 
 func (a *app) cmdRun(args []string) error {
@@ -64,8 +65,12 @@ func (a *app) cmdRun(args []string) error {
 	fs.StringVar(&o.localFiles, "local-files", a.getenv("REPORTBOT_LOCAL_FILES"), "with a local Bot API server run with --local: where its working directory is mounted here; empty reads the paths it names as they are (same machine) (env REPORTBOT_LOCAL_FILES)")
 	fs.StringVar(&o.localDir, "local-server-dir", a.getenv("REPORTBOT_LOCAL_SERVER_DIR"), "the local Bot API server's own working directory (its --dir; default /var/lib/telegram-bot-api), which --local-files mounts (env REPORTBOT_LOCAL_SERVER_DIR)")
 	fs.IntVar(&o.retention, "retention-days", 90, "days handled updates and sent messages are kept before they are pruned (reports and the audit log are kept for ever)")
-	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz and /metrics (Prometheus) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
+	fs.StringVar(&o.httpAddr, "http", a.getenv("REPORTBOT_HTTP"), "serve /healthz, /metrics (Prometheus) and the Office's desk (/app/) on this address, e.g. 127.0.0.1:9090 (env REPORTBOT_HTTP)")
+	o.desk = a.deskFlags(fs)
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.desk.check(); err != nil {
 		return err
 	}
 	o.dataDir = *dataDir
@@ -108,7 +113,7 @@ func (a *app) cmdRun(args []string) error {
 	}
 	cfg := bot.Config{
 		Token: token, APIURL: o.apiURL, DataDir: o.dataDir, Store: store,
-		Location: loc, Log: log, Workers: o.workers,
+		Location: loc, Log: log, Workers: o.workers, DeskURL: o.desk.url,
 		Retention:  time.Duration(o.retention) * 24 * time.Hour,
 		LocalFiles: o.localFiles, LocalServerDir: o.localDir,
 	}
@@ -123,6 +128,7 @@ func (a *app) cmdRun(args []string) error {
 		return err
 	}
 	log.Info("reportbot started", "bot", "@"+b.Username(), "data", o.dataDir, "mode", mode(o.webhookURL))
+	b.SetDeskMenuButtons(a.ctx)
 
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(a.ctx)
@@ -140,12 +146,16 @@ func (a *app) cmdRun(args []string) error {
 		servers = append(servers, srv)
 	}
 	if o.httpAddr != "" {
-		srv, err := serveOps(b, o.httpAddr, &wg)
+		handler, err := withDesk(b, store, token, o.dataDir, o.desk, log, ops.Handler(b, ops.DefaultLimits))
+		if err != nil {
+			return err
+		}
+		srv, err := serveOps(handler, o.httpAddr, &wg)
 		if err != nil {
 			return err
 		}
 		servers = append(servers, srv)
-		log.Info("health and metrics", "addr", o.httpAddr)
+		log.Info("health and metrics", "addr", o.httpAddr, "desk", "/app/")
 	}
 	err = b.Run(ctx, o.webhookURL == "")
 	shutdownAll(servers)
@@ -224,13 +234,13 @@ func planLocation(ctx context.Context, store *db.Store) (*time.Location, error) 
 	return pol.Location(), nil
 }
 
-// serveOps serves /healthz and /metrics for the operator.
-func serveOps(b *bot.Bot, addr string, wg *sync.WaitGroup) (*http.Server, error) {
+// serveOps serves /healthz and /metrics for the operator, and the desk.
+func serveOps(handler http.Handler, addr string, wg *sync.WaitGroup) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, configError{fmt.Sprintf("--http %s: %v", addr, err)}
 	}
-	srv := &http.Server{Handler: ops.Handler(b, ops.DefaultLimits), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
