@@ -195,7 +195,56 @@ func (s *Server) Unblock(userID int64) { s.setBlocked(userID, false) }
 func (s *Server) setBlocked(userID int64, blocked bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.chatLocked(userID).blocked = blocked
+	c := s.chatLocked(userID)
+	c.blocked = blocked
+	c.started = c.started || !blocked
+}
+
+// MeetUser makes u known to the bot without a private chat, as a member of
+// a group the bot is in: sends to u's id then fail with 403 "Forbidden: bot
+// can't initiate conversation with a user" until u writes to the bot.
+// (An id the bot has never met is 400 "chat not found".)
+func (s *Server) MeetUser(u models.User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.users[u.ID] = u
+	if c, ok := s.st.chats[u.ID]; ok {
+		c.started = false
+	}
+}
+
+// KickBot removes the bot from group chatID: sends to it then fail with 403
+// "Forbidden: bot was kicked from the group chat" (or "supergroup chat").
+// It also queues the my_chat_member update Telegram sends, from by.
+func (s *Server) KickBot(chatID int64, by models.User) models.Update {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	c.kicked = true
+	bot := s.botUser
+	return s.enqueueLocked(models.Update{MyChatMember: &models.ChatMemberUpdated{
+		Chat: c.chat, From: by, Date: int(s.now().Unix()),
+		OldChatMember: models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: &bot}},
+		NewChatMember: models.ChatMember{Type: models.ChatMemberTypeBanned, Banned: &models.ChatMemberBanned{User: &bot}},
+	}})
+}
+
+// CreateTopic opens topic threadID in forum chatID (a message injected with
+// InThread opens its topic too).
+func (s *Server) CreateTopic(chatID int64, threadID int) { s.setTopic(chatID, threadID, true) }
+
+// DeleteTopic deletes topic threadID of forum chatID: sends with that
+// message_thread_id then fail with 400 "Bad Request: message thread not found".
+func (s *Server) DeleteTopic(chatID int64, threadID int) { s.setTopic(chatID, threadID, false) }
+
+func (s *Server) setTopic(chatID int64, threadID int, open bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	if c.topics == nil {
+		c.topics = map[int]bool{}
+	}
+	c.topics[threadID] = open
 }
 
 // MigrateGroup records that group oldChatID became supergroup newChatID:
