@@ -2,9 +2,9 @@ package telegramtest
 
 import (
 	"encoding/json"
-	"time"
-		"strconv"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
