@@ -225,8 +225,15 @@ func TestStrictWebhookDeliveryParallelOrderedAndRetried(t *testing.T) {
 	if _, err := srv.WaitDeliveries(deadline(t), 4); err != nil {
 		t.Fatal(err)
 	}
-	if d := srv.Deliveries(); len(d) != 4 || d[3].Attempt != 2 || d[3].OK() {
-		t.Fatalf("deliveries before the clock moved = %+v, want 4, chat 1's second try failed", d)
+	d := srv.Deliveries()
+	failed := 0
+	for _, x := range d {
+		if !x.OK() {
+			failed++
+		}
+	}
+	if len(d) != 4 || failed != 2 {
+		t.Fatalf("deliveries before the clock moved = %+v, want 4 with chat 1's two failures", d)
 	}
 	clock.Add(2 * time.Second)
 	srv.ClockMoved()
