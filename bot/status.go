@@ -311,6 +311,9 @@ func (b *Bot) editMessage(r *Request, text string, kb [][]Button) {
 // maxMessageRunes is Telegram's limit on a message's text.
 const maxMessageRunes = 4096
 
+// inlineMarkup builds the keyboard Telegram takes. An empty row (a
+// navigation row with nothing to go to) is left out: encoded it is null,
+// and Telegram refuses the whole message for it.
 func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 	kb := models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, row := range rows {
@@ -318,7 +321,9 @@ func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 		for _, btn := range row {
 			out = append(out, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
 		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+		if len(out) > 0 {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+		}
 	}
 	return kb
 }

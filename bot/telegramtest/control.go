@@ -200,6 +200,17 @@ func (s *Server) setBlocked(userID int64, blocked bool) {
 	c.started = c.started || !blocked
 }
 
+// OpenChat registers chat id, typed by Telegram's id ranges, as a chat the
+// bot may write to (a private chat counts as started), unless it is known
+// already: for tests that address chats by id without any message in them.
+func (s *Server) OpenChat(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.st.chats[id]; !ok {
+		s.chatLocked(id).started = true
+	}
+}
+
 // MeetUser makes u known to the bot without a private chat, as a member of
 // a group the bot is in: sends to u's id then fail with 403 "Forbidden: bot
 // can't initiate conversation with a user" until u writes to the bot.
