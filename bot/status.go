@@ -114,8 +114,9 @@ func buildGrid(views []periodView, now time.Time) grid {
 	return g
 }
 
-// statusPNG draws the grid of a selection and writes it under <data>/out.
-func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, error) {
+// statusPNG draws the grid of a selection, in pages (render.Pages) when it
+// is too long for one photo, and writes them under <data>/out.
+func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) ([]string, error) {
 	g := buildGrid(views, now)
 	pic := render.Grid{
 		Title:    tr("vi", "status.picture_title", periodsTitle(views, "vi")),
@@ -132,11 +133,34 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 	for s := stAccepted; s < stNone; s++ {
 		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label("vi")})
 	}
-	var buf bytes.Buffer
-	if err := render.PNG(&buf, pic); err != nil {
-		return "", err
+	pages, err := render.Pages(pic)
+	if err != nil {
+		return nil, err
 	}
-	return b.writeOut(r, "tinh-hinh.png", func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+	var paths []string
+	for i, page := range pages {
+		if len(pages) > 1 {
+			page.Subtitle = tr("vi", "status.picture_subtitle_page", formatDateTime(now, b.loc), i+1, len(pages))
+		}
+		var buf bytes.Buffer
+		if err := render.PNG(&buf, page); err != nil {
+			return nil, err
+		}
+		path, err := b.writeOut(r, fmt.Sprintf("tinh-hinh-%d.png", i+1), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// statusCaption names a picture of a selection, and its page if there are several.
+func statusCaption(r *Request, views []periodView, page, pages int) string {
+	if pages == 1 {
+		return r.T("status.picture_caption", periodsTitle(views, r.Lang))
+	}
+	return r.T("status.picture_caption_page", periodsTitle(views, r.Lang), page, pages)
 }
 
 // cmdStatus sends the picture and the text of a selection; the text's
@@ -148,11 +172,13 @@ func (b *Bot) cmdStatus(r *Request) error {
 		return err
 	}
 	b.chatAction(r, models.ChatActionUploadPhoto)
-	png, err := b.statusPNG(r, views, now)
+	pngs, err := b.statusPNG(r, views, now)
 	if err != nil {
 		return err
 	}
-	r.replyFile(db.KindPhoto, png, "tinh-hinh.png", r.T("status.picture_caption", periodsTitle(views, r.Lang)))
+	for i, png := range pngs {
+		r.replyFile(db.KindPhoto, png, fmt.Sprintf("tinh-hinh-%d.png", i+1), statusCaption(r, views, i+1, len(pngs)))
+	}
 	text, kb, err := b.statusMessage(r, views, now)
 	if err != nil {
 		return err

@@ -329,4 +329,12 @@ var textsEN = map[string]string{
 	"obligation.reopened":       "✅ Report %s — %s is required again; %d heads were told.",
 	"obligation.closed_head":    "📌 From the Department Office: your unit no longer has to submit %s; the bot stops reminding you about it. Reports already submitted are kept.",
 	"obligation.reopened_head":  "📌 From the Department Office: your unit has to submit %s again. Period %s, due %s (%s).",
+
+	// The status picture in pages, and what the sender reports when Telegram
+	// refuses a chat (bot/refusals.go).
+	"status.picture_caption_page":  "📊 Submission status — %s (page %d of %d)",
+	"status.picture_subtitle_page": "As of %s — page %d of %d",
+	"admin.topic_gone":             "⚠️ The topic of the group «%s» the bot was set to write in has been deleted. The bot now writes to the group outside any topic. To use another topic, send /bind again in that topic.",
+	"admin.bot_kicked":             "⚠️ The bot was removed from the group «%s» and cannot write there; messages waiting for the group are held. Please add the bot to the group again and send /bind there.",
+	"office.never_started":         "⚠️ %s has never opened the bot (never pressed Start), so the bot cannot write to them. Please contact them and ask them to open the bot and press Start.",
 }

@@ -339,4 +339,12 @@ var textsVI = map[string]string{
 	"obligation.reopened":       "✅ Đã yêu cầu lại báo cáo %s — %s; %d Trưởng đơn vị đã được báo.",
 	"obligation.closed_head":    "📌 Văn phòng Sở thông báo: từ nay đơn vị không còn phải nộp %s; bot thôi nhắc báo cáo này. Các báo cáo đã nộp vẫn được lưu.",
 	"obligation.reopened_head":  "📌 Văn phòng Sở thông báo: đơn vị lại phải nộp %s. Kỳ %s, hạn nộp %s (%s).",
+
+	// The status picture in pages, and what the sender reports when Telegram
+	// refuses a chat (bot/refusals.go).
+	"status.picture_caption_page":  "📊 Tình hình nộp báo cáo — %s (trang %d/%d)",
+	"status.picture_subtitle_page": "Cập nhật lúc %s — trang %d/%d",
+	"admin.topic_gone":             "⚠️ Chủ đề của nhóm «%s» mà bot được giao gửi tin đã bị xóa. Từ nay bot gửi tin nhắn vào nhóm, ngoài các chủ đề. Để bot gửi vào một chủ đề khác, đồng chí gửi lại lệnh /bind trong chủ đề đó.",
+	"admin.bot_kicked":             "⚠️ Bot đã bị xóa khỏi nhóm «%s» nên không gửi được tin nhắn vào nhóm; các tin nhắn chờ gửi vào nhóm đã được giữ lại. Đề nghị đồng chí thêm bot vào nhóm rồi gửi lại lệnh /bind trong nhóm.",
+	"office.never_started":         "⚠️ %s chưa mở bot (chưa bấm «Bắt đầu»/Start) nên bot không gửi được tin nhắn cho người này. Đề nghị Văn phòng liên hệ, đề nghị người này mở bot và bấm «Bắt đầu».",
 }
