@@ -63,6 +63,9 @@ func (a *app) cmdRun(args []string) error {
 		return err
 	}
 	o.dataDir = *dataDir
+	if err := checkWebhookConfig(o.webhookURL, a.getenv("REPORTBOT_WEBHOOK_SECRET")); err != nil {
+		return err
+	}
 	token := a.getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
 		fmt.Fprint(a.stderr, noToken)
