@@ -59,9 +59,10 @@ type SenderConfig struct {
 	PollInterval time.Duration
 	// Pacer does every wait between calls (default RealPacer).
 	Pacer Pacer
-	// OnUnreachable, if set, is called once each time a member becomes
-	// unreachable (Telegram answered 403 for their private chat).
-	OnUnreachable func(memberID int64, chatID int64)
+	// OnUnreachable, if set, is called once each time a chat refuses the
+	// bot (see Refusal): a member's private chat (memberID set), or a bound
+	// group the bot was removed from or whose topic was deleted (memberID 0).
+	OnUnreachable func(memberID int64, chatID int64, why Refusal)
 	// Stale, if set, tells whether a message is no longer worth sending for
 	// reasons only the caller knows (the unit submitted meanwhile). A
 	// message past its ExpiresAt is stale without asking.
@@ -642,6 +643,14 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 			m.ChatID = to
 			continue
 		}
+		if refusalOf(err, m) == RefusedTopicGone && moves < sendMaxMoves {
+			moves++
+			if err := s.leaveTopic(ctx, m); err != nil {
+				return 0, m, err
+			}
+			m.ThreadID = 0
+			continue
+		}
 		outcome, err := s.settle(ctx, m, err)
 		return outcome, m, err
 	}
@@ -686,7 +695,7 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 	reason := sendRedact(err.Error())
 	switch {
 	case errors.Is(err, tgbot.ErrorForbidden):
-		return sendHeld, s.hold(ctx, m, reason)
+		return sendHeld, s.hold(ctx, m, reason, refusalOf(err, m))
 	case sendPermanent(err), s.cfg.MaxAttempts > 0 && m.Attempts+1 >= s.cfg.MaxAttempts:
 		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MarkFailed(m.ID, reason) }); err != nil {
 			return 0, fmt.Errorf("record failure, outbox %d: %w", m.ID, err)
@@ -707,9 +716,9 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 }
 
 // hold handles a 403: the chat's pending messages are held so they are not
-// retried in a loop, and a private chat's member is marked unreachable, with
-// OnUnreachable told once per change.
-func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error {
+// retried in a loop; a private chat's member is marked unreachable and a
+// group's removal recorded, with OnUnreachable told once per change.
+func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string, why Refusal) error {
 	memberID, changed := m.MemberID, false
 	err := s.store.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.MarkFailed(m.ID, reason); err != nil {
@@ -719,7 +728,9 @@ func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error
 			return err
 		}
 		if m.ChatID <= 0 {
-			return nil
+			var err error
+			changed, err = tx.RecordBotRemoved(m.ChatID, fmt.Sprint(m.ChatID), reason)
+			return err
 		}
 		var err error
 		if changed, err = tx.SetUnreachable(m.ChatID, true); err != nil || !changed || memberID != 0 {
@@ -735,8 +746,8 @@ func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error
 	}
 	s.failures.Add(1)
 	s.log.Warn("chat refused the bot; its pending messages are held", "chat", m.ChatID, "outbox_id", m.ID, "err", reason)
-	if changed && memberID != 0 && s.cfg.OnUnreachable != nil {
-		s.cfg.OnUnreachable(memberID, m.ChatID)
+	if changed && (memberID != 0 || m.ChatID < 0) && s.cfg.OnUnreachable != nil {
+		s.cfg.OnUnreachable(memberID, m.ChatID, why)
 	}
 	return nil
 }

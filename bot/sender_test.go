@@ -492,7 +492,7 @@ func TestSenderHoldsBlockedUser(t *testing.T) {
 	f := newSendFixture(t, SenderConfig{})
 	var mu sync.Mutex
 	var told [][2]int64
-	cfg := SenderConfig{OnUnreachable: func(memberID, chatID int64) {
+	cfg := SenderConfig{OnUnreachable: func(memberID, chatID int64, _ Refusal) {
 		mu.Lock()
 		told = append(told, [2]int64{memberID, chatID})
 		mu.Unlock()

@@ -2,12 +2,42 @@ package telegramtest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 )
+
+// Refused is a call the server answered with an API error: Telegram's
+// refusal of what the bot asked (not an injected Fault, not a long poll the
+// client gave up on).
+type Refused struct {
+	Method      string // as the client spelled it
+	Code        int
+	Description string
+}
+
+// recordRefusal keeps a refused call for Refusals.
+func (s *Server) recordRefusal(method string, err error) {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.refused = append(s.st.refused, Refused{Method: method, Code: e.Code, Description: e.Description})
+	s.changed.broadcast()
+}
+
+// Refusals returns every call the server refused, oldest first: a test of
+// the bot's requests asserts there are none it did not mean to provoke.
+func (s *Server) Refusals() []Refused {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.st.refused)
+}
 
 // Sent is one accepted call by which the bot acted on a chat: sendMessage,
 // sendDocument, sendPhoto, copyMessage, forwardMessage, editMessageText,

@@ -217,6 +217,7 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, method stri
 	}
 	result, err := h(s, r.Context(), p)
 	if err != nil {
+		s.recordRefusal(method, err)
 		writeError(w, err)
 		return
 	}

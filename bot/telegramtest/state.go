@@ -33,6 +33,7 @@ type state struct {
 	deliveries []Delivery
 
 	sent     []Sent
+	refused  []Refused
 	commands []CommandsCall
 
 	limiter        limiter
