@@ -145,6 +145,7 @@ func TestEveryCommandAndButtonPassesTheStrictFake(t *testing.T) {
 		c.command(c.office, officeChat, text)
 	}
 	presses += c.pressAll(c.office, officeChat.ID, 40)
+	t.Logf("%d buttons pressed", presses)
 	if presses < 10 {
 		t.Errorf("only %d buttons pressed: the walk found too little to be a check", presses)
 	}
