@@ -146,13 +146,21 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) ([]string
 		if err := render.PNG(&buf, page); err != nil {
 			return nil, err
 		}
-		path, err := b.writeOut(r, fmt.Sprintf("tinh-hinh-%d.png", i+1), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+		path, err := b.writeOut(r, statusFileName(i+1, len(pages)), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
 		if err != nil {
 			return nil, err
 		}
 		paths = append(paths, path)
 	}
 	return paths, nil
+}
+
+// statusFileName is the file name of one page of the status picture.
+func statusFileName(page, pages int) string {
+	if pages == 1 {
+		return "tinh-hinh.png"
+	}
+	return fmt.Sprintf("tinh-hinh-%d.png", page)
 }
 
 // statusCaption names a picture of a selection, and its page if there are several.
@@ -177,7 +185,7 @@ func (b *Bot) cmdStatus(r *Request) error {
 		return err
 	}
 	for i, png := range pngs {
-		r.replyFile(db.KindPhoto, png, fmt.Sprintf("tinh-hinh-%d.png", i+1), statusCaption(r, views, i+1, len(pngs)))
+		r.replyFile(db.KindPhoto, png, statusFileName(i+1, len(pngs)), statusCaption(r, views, i+1, len(pngs)))
 	}
 	text, kb, err := b.statusMessage(r, views, now)
 	if err != nil {
