@@ -401,6 +401,9 @@ func setMyCommands(s *Server, _ context.Context, p *params) (any, error) {
 }
 
 func deleteMyCommands(s *Server, _ context.Context, p *params) (any, error) {
+	if err := checkCommands(nil, p.str("language_code")); err != nil {
+		return nil, err
+	}
 	return s.recordCommands(p, "deleteMyCommands", nil)
 }
 

@@ -23,10 +23,9 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	timeout = min(timeout, maxPollTimeout)
 	var deadline <-chan time.Time
 	if timeout > 0 {
-		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		t := time.NewTimer(pollWait(timeout))
 		defer t.Stop()
 		deadline = t.C
 	}
@@ -71,6 +70,11 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 
 // maxPollTimeout is the Bot API server's cap on a long poll (LONG_POLL_MAX_TIMEOUT).
 const maxPollTimeout = 50
+
+// pollWait is how long a getUpdates with timeout seconds may wait.
+func pollWait(timeout int) time.Duration {
+	return time.Duration(min(timeout, maxPollTimeout)) * time.Second
+}
 
 var errPollConflict = &APIError{
 	Code:        http.StatusConflict,
