@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/bot/telegramtest"
+	"github.com/reportbot/reportbot/clock"
 )
 
 // answer is a Bot API answer as the wire carries it.
@@ -157,26 +158,11 @@ func TestStrictSetWebhook(t *testing.T) {
 	accepted(t, "removal", set("", ""))
 }
 
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// advance moves a manual clock on by d.
+func advance(c *clock.Manual, d time.Duration) { c.Set(c.Now().Add(d)) }
 
 func TestStrictWebhookDeliveryParallelOrderedAndRetried(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
 	// The receiver holds every POST until three are in at once, then
 	// answers 500 to chat 1's first update twice before taking it.
 	var mu sync.Mutex
@@ -206,7 +192,7 @@ func TestStrictWebhookDeliveryParallelOrderedAndRetried(t *testing.T) {
 			return
 		}
 		order = append(order, u.Message.Text)
-	}, telegramtest.WithClock(clock.Now))
+	}, telegramtest.WithClock(clk.Now))
 	b := newBot(t, srv)
 	for id := int64(1); id <= 3; id++ {
 		srv.NewUser(id, "U", "", "vi")
@@ -235,7 +221,7 @@ func TestStrictWebhookDeliveryParallelOrderedAndRetried(t *testing.T) {
 	if len(d) != 4 || failed != 2 {
 		t.Fatalf("deliveries before the clock moved = %+v, want 4 with chat 1's two failures", d)
 	}
-	clock.Add(2 * time.Second)
+	advance(clk, 2*time.Second)
 	srv.ClockMoved()
 	if err := srv.WaitConfirmed(deadline(t), last.ID+1); err != nil {
 		t.Fatal(err)
@@ -251,10 +237,10 @@ func TestStrictWebhookDeliveryParallelOrderedAndRetried(t *testing.T) {
 }
 
 func TestStrictWebhookGivesUpAfterADay(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
 	srv := newHook(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
-	}, telegramtest.WithClock(clock.Now))
+	}, telegramtest.WithClock(clk.Now))
 	b := newBot(t, srv)
 	user := srv.NewUser(7, "Lan", "", "vi")
 	in := srv.InjectText(telegramtest.PrivateChat(user), user, "xin chào")
@@ -267,7 +253,7 @@ func TestStrictWebhookGivesUpAfterADay(t *testing.T) {
 	}
 	// Back-off doubles to a minute; a day later the update is dropped.
 	for srv.PendingUpdates() > 0 && tries < 100 {
-		clock.Add(time.Hour)
+		advance(clk, time.Hour)
 		srv.ClockMoved()
 		tries++
 		if _, err := srv.WaitDeliveries(deadline(t), tries); err != nil && srv.PendingUpdates() > 0 {
@@ -277,7 +263,7 @@ func TestStrictWebhookGivesUpAfterADay(t *testing.T) {
 	if srv.PendingUpdates() != 0 || srv.ConfirmedOffset() != in.ID+1 {
 		t.Fatalf("pending %d, confirmed %d after %d tries", srv.PendingUpdates(), srv.ConfirmedOffset(), tries)
 	}
-	if age := clock.Now().Sub(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)); age < 23*time.Hour || age > 25*time.Hour {
+	if age := clk.Now().Sub(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)); age < 23*time.Hour || age > 25*time.Hour {
 		t.Errorf("dropped after %v, want about a day", age)
 	}
 }
@@ -303,8 +289,8 @@ func TestStrictGetUpdatesConflict(t *testing.T) {
 }
 
 func TestStrictCommandsCallbacksActionsAndParseModes(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)}
-	srv := newServer(t, telegramtest.WithClock(clock.Now))
+	clk := clock.NewManual(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
+	srv := newServer(t, telegramtest.WithClock(clk.Now))
 	user := srv.NewUser(42, "Lan", "", "vi")
 	commands := func(cmds, lang string) answer {
 		return call(t, srv, "setMyCommands", map[string]string{"commands": cmds, "language_code": lang}, "", nil)
@@ -331,7 +317,7 @@ func TestStrictCommandsCallbacksActionsAndParseModes(t *testing.T) {
 	accepted(t, "200 characters", answerQuery(strings.Repeat("ă", 200)))
 	refused(t, "201 characters", answerQuery(strings.Repeat("ă", 201)), 400, "Bad Request: MESSAGE_TOO_LONG")
 	q := srv.InjectCallback(user, 42, m.ID, "a")
-	clock.Add(16 * time.Second)
+	advance(clk, 16*time.Second)
 	late := call(t, srv, "answerCallbackQuery", map[string]string{"callback_query_id": q.CallbackQuery.ID}, "", nil)
 	refused(t, "after 15 s", late, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
 
