@@ -18,8 +18,18 @@
 //	defer cancel()
 //	reply, err := srv.WaitSent(ctx, telegramtest.ToChat(user.ID))
 //
-// Chats need no registration: a send to an unknown id creates the chat, typed
-// by Telegram's id ranges, so benchmarks can address thousands of chats.
+// The server is as strict as Telegram (Bot API 10.1 and the official server,
+// tdlib/telegram-bot-api), answering with Telegram's codes and descriptions:
+// it refuses malformed inline keyboards, photos over Telegram's size and
+// dimension limits, topics that do not exist, chats the bot does not know,
+// users who never started the bot, groups the bot was removed from, webhook
+// URLs and secrets Telegram would not take, a second concurrent poller, bad
+// commands, old callback queries, unknown chat actions and parse modes, and
+// HTML outside Telegram's tags; Refusals lists what it refused, so a test can
+// assert the bot asked nothing Telegram would refuse. The control side
+// (NewUser, NewGroup, MeetUser, KickBot, DeleteTopic, Block…) sets up what
+// each chat allows. WithAutoChats lets a benchmark address thousands of
+// chats without registering them.
 package telegramtest
 
 import (
