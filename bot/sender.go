@@ -108,11 +108,14 @@ type SenderStats struct {
 // a message put back after an error holds its chat's later messages until it
 // is sent or given up. Different chats do not wait for each other.
 //
-// When a user blocks the bot, the message and every pending message to that
-// chat are held (marked failed with the reason) and the member is marked
-// unreachable. When they write again and are marked reachable, the held
-// messages are NOT sent: by then they are stale (a reminder for a deadline
-// already past); whatever is due from then on is queued afresh.
+// When a chat refuses the bot (a user blocked it or never opened it, the
+// bot was removed from a group), the message and every pending message to
+// that chat are held (marked failed with the reason) and the member is
+// marked unreachable or the group's removal recorded; a message to a deleted
+// forum topic goes to the chat itself instead (see Refusal). When a member
+// writes again and is marked reachable, the held messages are NOT sent: by
+// then they are stale (a reminder for a deadline already past); whatever is
+// due from then on is queued afresh.
 type Sender struct {
 	store *db.Store
 	api   SendAPI
