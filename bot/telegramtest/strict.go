@@ -74,8 +74,12 @@ func checkInlineKeyboard(raw string) *APIError {
 }
 
 func checkInlineButton(b map[string]json.RawMessage) *APIError {
+	raw, ok := b["text"]
 	var text string
-	if json.Unmarshal(b["text"], &text) != nil {
+	switch {
+	case !ok:
+		return badRequest(`can't parse inline keyboard button: Can't find field "text"`)
+	case json.Unmarshal(raw, &text) != nil:
 		return badRequest(`can't parse inline keyboard button: Field "text" must be of type String`)
 	}
 	for _, kind := range buttonKinds {
