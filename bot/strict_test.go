@@ -19,8 +19,8 @@ import (
 // ask, and what it refuses in real life (a deleted topic, a removed bot, a
 // member who never opened the bot) the bot must handle.
 
-// isMessage matches the calls that put something in front of a chat.
-func isMessage(chatID int64) func(telegramtest.Sent) bool {
+// isShown matches the calls that put something in front of a chat.
+func isShown(chatID int64) func(telegramtest.Sent) bool {
 	return func(s telegramtest.Sent) bool {
 		switch s.Method {
 		case "sendMessage", "sendPhoto", "sendDocument", "copyMessage", "editMessageText", "editMessageReplyMarkup":
@@ -30,9 +30,9 @@ func isMessage(chatID int64) func(telegramtest.Sent) bool {
 	}
 }
 
-// drainOutbox sends whatever the handlers queued, so what a step caused is
+// flushOutbox sends whatever the handlers queued, so what a step caused is
 // in the fake before the next step looks.
-func (h *harness) drainOutbox() {
+func (h *harness) flushOutbox() {
 	h.t.Helper()
 	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
@@ -41,28 +41,30 @@ func (h *harness) drainOutbox() {
 	}
 }
 
-// command sends text from u in chat and waits until the chat got an answer.
-func (h *harness) command(u models.User, chat models.Chat, text string) {
+// commandAnswered sends text from u in chat and waits until the chat got an
+// answer.
+func (h *harness) commandAnswered(u models.User, chat models.Chat, text string) {
 	h.t.Helper()
-	before := len(h.srv.SentMatching(isMessage(chat.ID)))
+	before := len(h.srv.SentMatching(isShown(chat.ID)))
 	h.srv.InjectText(chat, u, text)
 	ctx, cancel := telegramtest.Within(slowWait)
 	defer cancel()
-	if _, err := h.srv.WaitCount(ctx, before+1, isMessage(chat.ID)); err != nil {
+	if _, err := h.srv.WaitCount(ctx, before+1, isShown(chat.ID)); err != nil {
 		h.t.Errorf("%s from %d: no answer: %v", text, u.ID, err)
 	}
-	h.drainOutbox()
+	h.flushOutbox()
 }
 
-// pressAll presses every callback button u was ever shown in chat, once,
-// including those of messages the presses bring, and waits for each answer.
-func (h *harness) pressAll(u models.User, chatID int64, limit int) int {
+// pressEveryButton presses every callback button u was ever shown in chat,
+// once, including those of messages the presses bring, and waits for each
+// answer; limit bounds the presses.
+func (h *harness) pressEveryButton(u models.User, chatID int64, limit int) int {
 	h.t.Helper()
 	pressed := map[string]bool{}
 	n := 0
 	for progress := true; progress && n < limit; {
 		progress = false
-		for _, s := range h.srv.SentMatching(isMessage(chatID)) {
+		for _, s := range h.srv.SentMatching(isShown(chatID)) {
 			msg, ok := h.srv.Message(chatID, s.MessageID)
 			if !ok || msg.ReplyMarkup == nil {
 				continue // deleted, or its buttons were removed
@@ -84,7 +86,7 @@ func (h *harness) pressAll(u models.User, chatID int64, limit int) int {
 					if err != nil {
 						h.t.Errorf("button %q (%s) in %d: not answered: %v", b.Text, b.CallbackData, chatID, err)
 					}
-					h.drainOutbox()
+					h.flushOutbox()
 				}
 			}
 		}
@@ -92,8 +94,8 @@ func (h *harness) pressAll(u models.User, chatID int64, limit int) int {
 	return n
 }
 
-// menuOf is the command menu the bot last set for a member's private chat.
-func (h *harness) menuOf(userID int64) []string {
+// menuCommands is the command menu the bot last set for a member's private chat.
+func (h *harness) menuCommands(userID int64) []string {
 	var names []string
 	for _, c := range h.srv.Commands() {
 		if c.Method == "setMyCommands" && c.Scope.Type == "chat" && c.Scope.ChatID == userID {
@@ -106,8 +108,8 @@ func (h *harness) menuOf(userID int64) []string {
 	return names
 }
 
-// noRefusals fails the test for every call the strict fake refused.
-func (h *harness) noRefusals() {
+// assertNoRefusals fails the test for every call the strict fake refused.
+func (h *harness) assertNoRefusals() {
 	h.t.Helper()
 	for _, r := range h.srv.Refusals() {
 		h.t.Errorf("Telegram would refuse %s: %d %s", r.Method, r.Code, r.Description)
@@ -128,28 +130,28 @@ func TestEveryCommandAndButtonPassesTheStrictFake(t *testing.T) {
 	c.join(director, "", db.RoleDirector)
 	c.submit("TCBC", "BC6T", "2026-H1", "báo cáo 6 tháng.pdf", "%PDF-1.4 TCBC", false)
 	c.submit("VP", "BC6T", "2026-H1", "bc.pdf", "%PDF-1.4 VP", true)
-	c.drainOutbox()
+	c.flushOutbox()
 
 	presses := 0
 	for _, u := range []models.User{c.head, member, c.office, director, c.admin} {
-		menu := c.menuOf(u.ID)
+		menu := c.menuCommands(u.ID)
 		if len(menu) < 2 {
 			t.Fatalf("user %d has menu %v", u.ID, menu)
 		}
 		for _, name := range menu {
-			c.command(u, telegramtest.PrivateChat(u), "/"+name)
+			c.commandAnswered(u, telegramtest.PrivateChat(u), "/"+name)
 		}
-		presses += c.pressAll(u, u.ID, 80)
+		presses += c.pressEveryButton(u, u.ID, 80)
 	}
 	for _, text := range []string{"/status", "/help"} {
-		c.command(c.office, officeChat, text)
+		c.commandAnswered(c.office, officeChat, text)
 	}
-	presses += c.pressAll(c.office, officeChat.ID, 40)
+	presses += c.pressEveryButton(c.office, officeChat.ID, 40)
 	t.Logf("%d buttons pressed", presses)
 	if presses < 10 {
 		t.Errorf("only %d buttons pressed: the walk found too little to be a check", presses)
 	}
-	c.noRefusals()
+	c.assertNoRefusals()
 }
 
 // bigPlan is a department of n units (X0001…) owing one half-year report.
@@ -164,8 +166,9 @@ func bigPlan(n int) []byte {
 }
 
 // TestStatusOfABigDepartmentIsDeliveredInPages: /status for 250 and 1,000
-// units arrives as numbered photos Telegram accepts, every one a PNG a phone
-// shows at near full size, and together they list every unit.
+// units arrives as numbered photos Telegram accepts, one per hundred units,
+// every one a PNG a phone shows at near full size (render's test checks that
+// the pages hold every unit, in order).
 func TestStatusOfABigDepartmentIsDeliveredInPages(t *testing.T) {
 	for _, units := range []int{250, 1000} {
 		t.Run(fmt.Sprint(units), func(t *testing.T) {
@@ -204,21 +207,21 @@ func TestStatusOfABigDepartmentIsDeliveredInPages(t *testing.T) {
 			if n := len(h.srv.SentMatching(telegramtest.All(telegramtest.ByMethod("sendPhoto"), telegramtest.ToChat(office.ID)))); n != pages {
 				t.Errorf("%d photos, want %d", n, pages)
 			}
-			h.noRefusals()
+			h.assertNoRefusals()
 		})
 	}
 }
 
-// TestDeletedOfficeTopicFallsBackToTheChatAndTellsAdminsOnce: when the
-// Office's forum topic is deleted, messages go to the chat itself and every
+// TestDeletedTopicFallsBackToTheChatAndTellsAdminsOnce: when the forum topic
+// a chat is bound to is deleted, messages go to the chat itself and every
 // admin hears of it once.
-func TestDeletedOfficeTopicFallsBackToTheChatAndTellsAdminsOnce(t *testing.T) {
+func TestDeletedTopicFallsBackToTheChatAndTellsAdminsOnce(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	c.srv.DeleteTopic(c.group.ID, 7)
 	for i := range 2 {
-		c.enqueue(db.OutMessage{ChatID: c.group.ID, ThreadID: 7, Text: fmt.Sprintf("Thông báo %d", i+1)})
+		c.queueOutbox(db.OutMessage{ChatID: c.group.ID, ThreadID: 7, Text: fmt.Sprintf("Thông báo %d", i+1)})
 	}
-	c.drainOutbox()
+	c.flushOutbox()
 	for i := range 2 {
 		got := c.waitMethod("sendMessage", c.group.ID, fmt.Sprintf("Thông báo %d", i+1))
 		if got.ThreadID != 0 {
@@ -242,8 +245,8 @@ func TestBotRemovedFromGroupIsRecordedAndAdminsTold(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
 	c.srv.KickBot(c.group.ID, c.admin)
 	for i := range 3 {
-		c.enqueue(db.OutMessage{ChatID: c.group.ID, ThreadID: 7, Text: fmt.Sprintf("Thông báo %d", i+1)})
-		c.drainOutbox()
+		c.queueOutbox(db.OutMessage{ChatID: c.group.ID, ThreadID: 7, Text: fmt.Sprintf("Thông báo %d", i+1)})
+		c.flushOutbox()
 	}
 	c.waitMethod("sendMessage", c.admin.ID, "Bot đã bị xóa khỏi nhóm «Sở Nội vụ»")
 	if n := len(c.srv.SentMatching(func(s telegramtest.Sent) bool {
@@ -267,8 +270,8 @@ func TestMemberWhoNeverStartedTheBotIsListedForTheOffice(t *testing.T) {
 	c.waitMethod("", officeChat.ID, "Văn phòng Sở")
 	c.srv.MeetUser(c.head) // as if the head had deleted the chat with the bot
 	for i := range 2 {
-		c.enqueue(db.OutMessage{ChatID: c.head.ID, Text: fmt.Sprintf("Nhắc %d", i+1)})
-		c.drainOutbox()
+		c.queueOutbox(db.OutMessage{ChatID: c.head.ID, Text: fmt.Sprintf("Nhắc %d", i+1)})
+		c.flushOutbox()
 	}
 	c.waitMethod("sendMessage", officeChat.ID, "Nguyễn Văn An (")
 	told := c.srv.SentMatching(func(s telegramtest.Sent) bool {
@@ -292,8 +295,8 @@ func TestMemberWhoNeverStartedTheBotIsListedForTheOffice(t *testing.T) {
 	}
 }
 
-// enqueue queues messages as a handler would.
-func (h *harness) enqueue(ms ...db.OutMessage) {
+// queueOutbox queues messages as a handler would.
+func (h *harness) queueOutbox(ms ...db.OutMessage) {
 	h.t.Helper()
 	err := h.store.Tx(context.Background(), func(tx *db.Tx) error {
 		for _, m := range ms {
