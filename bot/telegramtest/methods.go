@@ -287,6 +287,11 @@ func (s *Server) edit(p *params, method string, change func(old, m *models.Messa
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, old := s.messageLocked(p.str("chat_id"), id)
+	if c != nil {
+		if err := s.chatRefusalLocked(c); err != nil {
+			return nil, err
+		}
+	}
 	if old == nil {
 		return nil, badRequest("message to edit not found")
 	}
@@ -329,6 +334,11 @@ func (s *Server) onMessage(p *params, method, verb string, act func(c *chatState
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, m := s.messageLocked(p.str("chat_id"), id)
+	if c != nil {
+		if err := s.chatRefusalLocked(c); err != nil {
+			return nil, err
+		}
+	}
 	if m == nil {
 		return nil, badRequest("message to %s not found", verb)
 	}

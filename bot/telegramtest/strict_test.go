@@ -140,6 +140,8 @@ func TestStrictThreadsAndChats(t *testing.T) {
 	refused(t, "kicked from supergroup", send(forum.ID, 0), 403, "Forbidden: bot was kicked from the supergroup chat")
 	action := call(t, srv, "sendChatAction", map[string]string{"chat_id": fmt.Sprint(forum.ID), "action": "typing"}, "", nil)
 	refused(t, "chat action where kicked", action, 403, "Forbidden: bot was kicked from the supergroup chat")
+	edit := call(t, srv, "editMessageText", map[string]string{"chat_id": fmt.Sprint(group.ID), "message_id": fmt.Sprint(m.ID), "text": "y"}, "", nil)
+	refused(t, "edit where kicked", edit, 403, "Forbidden: bot was kicked from the group chat")
 }
 
 func TestStrictSetWebhook(t *testing.T) {
