@@ -25,6 +25,7 @@ type state struct {
 	nextUpdateID int64
 	confirmed    int64
 	polls        int64 // getUpdates calls so far; a newer one ends an older
+	waitingPolls int   // getUpdates calls waiting for an update
 
 	openCallbacks map[string]openCallback // unanswered callback queries by id
 	nextCallback  int

@@ -35,7 +35,9 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 	// polling at once each see the other's conflict.
 	s.st.polls++
 	poll := s.st.polls
-	s.updated.broadcast() // wake an older poll so it sees this one
+	if s.st.waitingPolls > 0 {
+		s.updated.broadcast() // wake the older poll so it sees this one
+	}
 	for {
 		if poll != s.st.polls {
 			return nil, errPollConflict
@@ -52,19 +54,23 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 			return batch, nil
 		}
 		ch := s.updated.wait()
+		s.st.waitingPolls++
 		s.mu.Unlock()
+		var err error
 		select {
 		case <-ch:
 		case <-deadline:
 			deadline = nil // answer with whatever is pending now, possibly nothing
 		case <-ctx.Done():
-			s.mu.Lock()
-			return nil, ctx.Err()
+			err = ctx.Err()
 		case <-s.done:
-			s.mu.Lock()
-			return nil, ErrClosed
+			err = ErrClosed
 		}
 		s.mu.Lock()
+		s.st.waitingPolls--
+		if err != nil {
+			return nil, err
+		}
 	}
 }
 
