@@ -42,8 +42,8 @@ func (s *Server) Refusals() []Refused {
 // Sent is one accepted call by which the bot acted on a chat: sendMessage,
 // sendDocument, sendPhoto, copyMessage, forwardMessage, editMessageText,
 // editMessageReplyMarkup, deleteMessage, pinChatMessage, sendChatAction or
-// answerCallbackQuery. Refused calls (403, 429, faults…) are not recorded
-// here; they show in Stats.
+// answerCallbackQuery. Refused calls are not recorded here: Telegram's
+// refusals show in Refusals, 429s and faults in Stats.
 type Sent struct {
 	Method              string // API method name as the client spelled it, e.g. "sendMessage"
 	ChatID              int64  // resolved chat id (for answerCallbackQuery, the pressed message's chat)
