@@ -50,6 +50,8 @@ func newHarness(t *testing.T, start time.Time, setup ...func(*Bot)) *harness {
 	h := &harness{t: t, sim: clock.NewManual(start), done: make(chan struct{})}
 	h.srv = telegramtest.New()
 	t.Cleanup(h.srv.Close)
+	// The Office chat a setup may bind before Run exists on Telegram's side.
+	h.srv.OpenChat(remOfficeChat)
 	dir := t.TempDir()
 	store, err := db.Open(filepath.Join(dir, "reportbot.db"))
 	if err != nil {

@@ -47,7 +47,7 @@ func BenchmarkFanout(b *testing.B) {
 	limits := telegramtest.Limits{Global: 30 * sendBenchScale, PerChat: 1 * sendBenchScale, PerGroup: 20 * sendBenchScale}
 	for range b.N {
 		b.StopTimer()
-		srv := telegramtest.New(telegramtest.WithLimits(limits))
+		srv := telegramtest.New(telegramtest.WithLimits(limits), telegramtest.WithAutoChats())
 		store, err := db.Open(filepath.Join(b.TempDir(), "reportbot.db"))
 		if err != nil {
 			b.Fatal(err)
