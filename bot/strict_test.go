@@ -166,7 +166,7 @@ func bigPlan(n int) []byte {
 }
 
 // TestStatusOfABigDepartmentIsDeliveredInPages: /status for 250 and 1,000
-// units arrives as numbered photos Telegram accepts, one per hundred units,
+// units arrives as numbered photos Telegram accepts, 50 or 100 units each,
 // every one a PNG a phone shows at near full size (render's test checks that
 // the pages hold every unit, in order).
 func TestStatusOfABigDepartmentIsDeliveredInPages(t *testing.T) {
@@ -183,11 +183,24 @@ func TestStatusOfABigDepartmentIsDeliveredInPages(t *testing.T) {
 			office := h.srv.NewUser(20, "Lê Thị Văn", "vanphong", "vi")
 			h.join(office, "", db.RoleOffice)
 			h.srv.InjectText(telegramtest.PrivateChat(office), office, "/status")
-			pages := (units + 99) / 100
 			// Ten pages take minutes to draw under the race detector.
 			ctx, cancel := telegramtest.Within(5 * slowWait)
 			defer cancel()
-			photos, err := h.srv.WaitCount(ctx, pages, telegramtest.All(telegramtest.ByMethod("sendPhoto"), telegramtest.ToChat(office.ID)))
+			toOffice := telegramtest.All(telegramtest.ByMethod("sendPhoto"), telegramtest.ToChat(office.ID))
+			first, err := h.srv.WaitSent(ctx, toOffice)
+			if err != nil {
+				t.Fatalf("no photo: %v", err)
+			}
+			// A page holds one or two blocks of 50 units, as many as fit
+			// the width the grid's columns leave.
+			var pages int
+			if _, err := fmt.Sscanf(first.Caption[strings.LastIndex(first.Caption, "(trang "):], "(trang 1/%d)", &pages); err != nil {
+				t.Fatalf("first caption %q: %v", first.Caption, err)
+			}
+			if pages < (units+99)/100 || pages > (units+49)/50 {
+				t.Fatalf("%d pages for %d units, want 50 to 100 units a page", pages, units)
+			}
+			photos, err := h.srv.WaitCount(ctx, pages, toOffice)
 			if err != nil {
 				t.Fatalf("%d photos: %v", pages, err)
 			}
@@ -204,7 +217,7 @@ func TestStatusOfABigDepartmentIsDeliveredInPages(t *testing.T) {
 					t.Errorf("page %d is %d×%d: not a readable page", i+1, w, hh)
 				}
 			}
-			if n := len(h.srv.SentMatching(telegramtest.All(telegramtest.ByMethod("sendPhoto"), telegramtest.ToChat(office.ID)))); n != pages {
+			if n := len(h.srv.SentMatching(toOffice)); n != pages {
 				t.Errorf("%d photos, want %d", n, pages)
 			}
 			h.assertNoRefusals()
@@ -228,9 +241,9 @@ func TestDeletedTopicFallsBackToTheChatAndTellsAdminsOnce(t *testing.T) {
 			t.Errorf("message %d went to thread %d", i+1, got.ThreadID)
 		}
 	}
-	c.waitMethod("sendMessage", c.admin.ID, "đã bị xóa")
+	c.waitMethod("sendMessage", c.admin.ID, "đã bị xoá")
 	if n := len(c.srv.SentMatching(func(s telegramtest.Sent) bool {
-		return s.ChatID == c.admin.ID && strings.Contains(s.Text, "đã bị xóa")
+		return s.ChatID == c.admin.ID && strings.Contains(s.Text, "đã bị xoá")
 	})); n != 1 {
 		t.Errorf("admin told %d times, want once", n)
 	}
@@ -248,9 +261,9 @@ func TestBotRemovedFromGroupIsRecordedAndAdminsTold(t *testing.T) {
 		c.queueOutbox(db.OutMessage{ChatID: c.group.ID, ThreadID: 7, Text: fmt.Sprintf("Thông báo %d", i+1)})
 		c.flushOutbox()
 	}
-	c.waitMethod("sendMessage", c.admin.ID, "Bot đã bị xóa khỏi nhóm «Sở Nội vụ»")
+	c.waitMethod("sendMessage", c.admin.ID, "Bot đã bị xoá khỏi nhóm «Sở Nội vụ»")
 	if n := len(c.srv.SentMatching(func(s telegramtest.Sent) bool {
-		return s.ChatID == c.admin.ID && strings.Contains(s.Text, "đã bị xóa khỏi nhóm")
+		return s.ChatID == c.admin.ID && strings.Contains(s.Text, "đã bị xoá khỏi nhóm")
 	})); n != 1 {
 		t.Errorf("admin told %d times, want once", n)
 	}

@@ -407,5 +407,5 @@ var textsVI = map[string]string{
 	"status.picture_subtitle_page": "Cập nhật lúc %s — trang %d/%d",
 	"admin.topic_gone":             "⚠️ Chủ đề được gắn trong nhóm «%s» đã bị xoá. Từ nay bot gửi tin nhắn vào nhóm, không theo chủ đề. Để nhận tin nhắn trong một chủ đề khác, đề nghị đồng chí Quản trị viên gửi lại lệnh /bind trong chủ đề đó.",
 	"admin.bot_kicked":             "⚠️ Bot đã bị xoá khỏi nhóm «%s» nên không gửi được tin nhắn vào nhóm; các tin nhắn chờ gửi được giữ lại. Đề nghị đồng chí Quản trị viên thêm lại bot vào nhóm và gửi lệnh /bind trong nhóm.",
-	"office.never_started":         "⚠️ Đồng chí %s chưa mở bot (chưa bấm «Bắt đầu»/Start) nên không nhận được thông báo, nhắc nhở của bot. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí mở bot và bấm «Bắt đầu».",
+	"office.never_started":         "⚠️ Đồng chí %s chưa mở bot (chưa bấm nút «Bắt đầu») nên không nhận được thông báo, nhắc nhở của bot. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí mở bot và bấm «Bắt đầu».",
 }
