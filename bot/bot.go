@@ -286,8 +286,17 @@ func (b *Bot) senderConfig() SenderConfig {
 }
 
 // unreachable tells the Office, once per time it happens, that a member
-// blocked the bot: reminders to them stop until they write again.
-func (b *Bot) unreachable(memberID, chatID int64) {
+// blocked the bot or never opened it: reminders to them stop until they
+// write again. A bound group that refused the bot is the admins' to fix.
+func (b *Bot) unreachable(memberID, chatID int64, why Refusal) {
+	if why == RefusedKicked || why == RefusedTopicGone {
+		b.tellAdmins(chatID, why)
+		return
+	}
+	key := "office.unreachable"
+	if why == RefusedNotStarted {
+		key = "office.never_started"
+	}
 	ctx := context.Background()
 	r := b.store.Read(ctx)
 	m, err := r.Member(memberID)
@@ -309,7 +318,7 @@ func (b *Bot) unreachable(memberID, chatID int64) {
 		_, _, err := tx.Enqueue(db.OutMessage{
 			Key:    fmt.Sprintf("unreachable:%d:%d", memberID, b.store.Now().Unix()),
 			ChatID: office.ChatID, ThreadID: office.ThreadID,
-			Text: tr(lang, "office.unreachable", who),
+			Text: tr(lang, key, who),
 		})
 		return err
 	})

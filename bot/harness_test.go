@@ -57,6 +57,16 @@ func newHarness(t *testing.T, start time.Time, setup ...func(*Bot)) *harness {
 	h := &harness{t: t, sim: clock.NewManual(start), done: make(chan struct{})}
 	h.srv = telegramtest.New()
 	t.Cleanup(h.srv.Close)
+	t.Cleanup(func() {
+		// A refused call is the likeliest cause of a wait that timed out.
+		if t.Failed() {
+			for _, r := range h.srv.Refusals() {
+				t.Logf("refused %s: %d %s", r.Method, r.Code, r.Description)
+			}
+		}
+	})
+	// The Office chat a setup may bind before Run exists on Telegram's side.
+	h.srv.OpenChat(remOfficeChat)
 	dir := t.TempDir()
 	store, err := db.Open(filepath.Join(dir, "reportbot.db"))
 	if err != nil {

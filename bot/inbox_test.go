@@ -174,6 +174,7 @@ func TestGetUpdates429HonoursRetryAfter(t *testing.T) {
 
 func TestWebhookStoresBeforeAnsweringAndChecksSecret(t *testing.T) {
 	h := newHarness(t, at(2026, 5, 25, 9, 0))
+	h.srv.OpenChat(77) // the stranger below wrote to the bot
 	handler := h.bot.WebhookHandler("s3cret")
 	upd := models.Update{ID: 900001, Message: &models.Message{ID: 1, Chat: models.Chat{ID: 77, Type: "private"}, From: &models.User{ID: 77, FirstName: "X"}, Text: "hi"}}
 	body, _ := json.Marshal(upd)

@@ -1,23 +1,16 @@
 package bot
 
 import (
-	"container/heap"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -60,9 +53,10 @@ type SenderConfig struct {
 	PollInterval time.Duration
 	// Pacer does every wait between calls (default RealPacer).
 	Pacer Pacer
-	// OnUnreachable, if set, is called once each time a member becomes
-	// unreachable (Telegram answered 403 for their private chat).
-	OnUnreachable func(memberID int64, chatID int64)
+	// OnUnreachable, if set, is called once each time a chat refuses the
+	// bot (see Refusal): a member's private chat (memberID set), or a bound
+	// group the bot was removed from or whose topic was deleted (memberID 0).
+	OnUnreachable func(memberID int64, chatID int64, why Refusal)
 	// Stale, if set, tells whether a message is no longer worth sending for
 	// reasons only the caller knows (the unit submitted meanwhile). A
 	// message past its ExpiresAt is stale without asking.
@@ -115,11 +109,14 @@ type SenderStats struct {
 // a message put back after an error holds its chat's later messages until it
 // is sent or given up. Different chats do not wait for each other.
 //
-// When a user blocks the bot, the message and every pending message to that
-// chat are held (marked failed with the reason) and the member is marked
-// unreachable. When they write again and are marked reachable, the held
-// messages are NOT sent: by then they are stale (a reminder for a deadline
-// already past); whatever is due from then on is queued afresh.
+// When a chat refuses the bot (a user blocked it or never opened it, the
+// bot was removed from a group), the message and every pending message to
+// that chat are held (marked failed with the reason) and the member is
+// marked unreachable or the group's removal recorded; a message to a deleted
+// forum topic goes to the chat itself instead (see Refusal). When a member
+// writes again and is marked reachable, the held messages are NOT sent: by
+// then they are stale (a reminder for a deadline already past); whatever is
+// due from then on is queued afresh.
 type Sender struct {
 	store *db.Store
 	api   SendAPI
@@ -253,281 +250,6 @@ func (s *Sender) Drain(ctx context.Context) (sent int, err error) {
 	}
 }
 
-// sendBatch is how many due messages a pass reads at once. It reads more
-// when fewer than half remain, so workers do not idle between batches.
-const sendBatch = 512
-
-// outboxLease is how long a sender's claim on a message lasts unless renewed.
-const outboxLease = 10 * time.Minute
-
-// pass sends the messages due when it reads them, with the configured
-// number of workers, and returns when none is left that it may send.
-func (s *Sender) pass(ctx context.Context) (int, error) {
-	s.mu.Lock()
-	s.limits.forget(s.pacer.Now())
-	s.mu.Unlock()
-	p := &sendPass{
-		s:       s,
-		ctx:     ctx,
-		changed: make(chan struct{}),
-		chats:   map[int64]*sendChat{},
-		known:   map[int64]bool{},
-		ready:   sendHeap{less: func(a, b *sendChat) bool { return a.queue[0].seq < b.queue[0].seq }},
-		waiting: sendHeap{less: func(a, b *sendChat) bool { return a.readyAt.Before(b.readyAt) }},
-	}
-	marks := make(chan sendMark)
-	committed := make(chan struct{})
-	go func() {
-		defer close(committed)
-		// Records of accepted messages are written even while shutting down.
-		s.commitMarks(context.WithoutCancel(ctx), marks)
-	}()
-	p.record = func(write func(tx *db.Tx) error) error {
-		done := make(chan error, 1)
-		marks <- sendMark{write: write, done: done}
-		return <-done
-	}
-	var wg sync.WaitGroup
-	for range s.cfg.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := p.next(); c != nil; c = p.next() {
-				p.deliverHead(c)
-			}
-		}()
-	}
-	wg.Wait()
-	close(marks)
-	<-committed
-	if p.err == nil {
-		p.err = ctx.Err()
-	}
-	return p.sent, p.err
-}
-
-// sendPass is one pass over the due messages: a queue per chat, and two
-// heaps of the chats that are not busy, those free to send now (oldest
-// message first) and those waiting for their per-chat interval (soonest
-// first). A worker takes the best free chat and sends its first message, so
-// a slow chat never holds up the others and a chat's messages stay in order.
-type sendPass struct {
-	s      *Sender
-	ctx    context.Context
-	record func(write func(tx *db.Tx) error) error // through commitMarks
-
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced when a chat frees up or a read ends
-	chats    map[int64]*sendChat
-	ready    sendHeap
-	waiting  sendHeap
-	known    map[int64]bool // outbox ids this pass has seen
-	queued   int            // messages in chat queues, those in flight included
-	parked   int            // due messages left for the next pass
-	inflight int
-	fetching bool
-	drained  bool // the last read found every due message
-	seq      int64
-	sent     int
-	err      error
-}
-
-// sendChat is one chat's queue within a pass.
-type sendChat struct {
-	queue   []sendItem
-	busy    bool      // its first message is being sent
-	parked  bool      // a message was put back: the rest waits for the next pass
-	readyAt time.Time // earliest send, while in the waiting heap
-	index   int       // position in a heap, -1 when in none
-}
-
-type sendItem struct {
-	m   db.OutMessage
-	seq int64 // order of reading, which is due time then id
-}
-
-// next blocks until a chat may be sent to and returns it busy, or returns
-// nil when the pass is over.
-func (p *sendPass) next() *sendChat {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for {
-		if p.err != nil || p.ctx.Err() != nil {
-			return nil
-		}
-		if !p.drained && !p.fetching && p.queued-p.inflight < sendBatch/2 {
-			p.refill()
-			continue
-		}
-		now := p.s.pacer.Now()
-		for p.waiting.Len() > 0 && !p.waiting.chats[0].readyAt.After(now) {
-			heap.Push(&p.ready, heap.Pop(&p.waiting))
-		}
-		if p.ready.Len() > 0 {
-			c := heap.Pop(&p.ready).(*sendChat)
-			c.busy = true
-			p.inflight++
-			return c
-		}
-		if p.waiting.Len() > 0 {
-			at := p.waiting.chats[0].readyAt
-			p.mu.Unlock()
-			err := paceUntil(p.ctx, p.s.pacer, at)
-			p.mu.Lock()
-			if err != nil {
-				return nil
-			}
-			continue
-		}
-		if p.drained && p.inflight == 0 && !p.fetching {
-			return nil
-		}
-		ch := p.changed
-		p.mu.Unlock()
-		select {
-		case <-ch:
-		case <-p.ctx.Done():
-		}
-		p.mu.Lock()
-	}
-}
-
-// refill reads due messages not yet seen into the chat queues. It is called
-// and returns with p.mu held, releasing it while the database is read.
-func (p *sendPass) refill() {
-	p.fetching = true
-	// Every due message the pass already holds comes back too; read enough
-	// past them for a full batch of new ones.
-	limit := p.queued + p.parked + sendBatch
-	p.mu.Unlock()
-	// Claimed, so a second sender on the database cannot send them too; the
-	// rows the pass holds are read again, which renews their claims.
-	rows, err := p.s.store.ClaimOutbox(p.ctx, p.s.owner, p.s.store.Now(), limit, outboxLease)
-	var retrying map[int64]int64
-	if err == nil {
-		retrying, err = p.s.store.Read(p.ctx).RetryingChats()
-	}
-	p.mu.Lock()
-	p.fetching = false
-	defer p.broadcast()
-	if err != nil {
-		p.fail(fmt.Errorf("read outbox: %w", err))
-		return
-	}
-	fresh := 0
-	for _, m := range rows {
-		if p.known[m.ID] {
-			continue
-		}
-		p.known[m.ID] = true
-		fresh++
-		c := p.chats[m.ChatID]
-		if c == nil {
-			c = &sendChat{index: -1}
-			p.chats[m.ChatID] = c
-		}
-		if first, ok := retrying[m.ChatID]; c.parked || (ok && first < m.ID) {
-			p.parked++
-			continue
-		}
-		c.queue = append(c.queue, sendItem{m: m, seq: p.seq})
-		p.seq++
-		p.queued++
-		if !c.busy && c.index < 0 {
-			p.schedule(c)
-		}
-	}
-	if fresh == 0 || len(rows) < limit {
-		p.drained = true
-	}
-}
-
-// schedule puts a free chat with messages in the waiting heap, from which
-// next moves it to the ready heap once its per-chat interval has passed.
-func (p *sendPass) schedule(c *sendChat) {
-	p.s.mu.Lock()
-	c.readyAt = p.s.limits.chatReady(c.queue[0].m.ChatID)
-	p.s.mu.Unlock()
-	heap.Push(&p.waiting, c)
-}
-
-// deliverHead sends c's first message and settles the queue by the outcome.
-func (p *sendPass) deliverHead(c *sendChat) {
-	p.mu.Lock()
-	m := c.queue[0].m
-	p.mu.Unlock()
-	outcome, final, err := p.s.deliver(p.ctx, m, p.record)
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	defer p.broadcast()
-	c.busy = false
-	p.inflight--
-	if err != nil {
-		p.fail(err)
-		return
-	}
-	c.queue = c.queue[1:]
-	p.queued--
-	if final.ChatID != m.ChatID {
-		// The group moved; the database already points the rest there.
-		for i := range c.queue {
-			c.queue[i].m.ChatID = final.ChatID
-		}
-	}
-	switch outcome {
-	case sendDelivered:
-		p.sent++
-	case sendDeferred:
-		p.parked += len(c.queue)
-		fallthrough
-	case sendHeld:
-		// Deferred: the rest stays pending behind the retried message.
-		// Held: the rest is already marked failed in the database.
-		p.queued -= len(c.queue)
-		c.queue = nil
-		c.parked = true
-	}
-	if len(c.queue) > 0 {
-		p.schedule(c)
-	}
-}
-
-func (p *sendPass) fail(err error) {
-	if p.err == nil {
-		p.err = err
-	}
-}
-
-func (p *sendPass) broadcast() {
-	close(p.changed)
-	p.changed = make(chan struct{})
-}
-
-// sendHeap is a container/heap of chats ordered by less.
-type sendHeap struct {
-	chats []*sendChat
-	less  func(a, b *sendChat) bool
-}
-
-func (h *sendHeap) Len() int           { return len(h.chats) }
-func (h *sendHeap) Less(i, j int) bool { return h.less(h.chats[i], h.chats[j]) }
-func (h *sendHeap) Swap(i, j int) {
-	h.chats[i], h.chats[j] = h.chats[j], h.chats[i]
-	h.chats[i].index, h.chats[j].index = i, j
-}
-func (h *sendHeap) Push(x any) {
-	c := x.(*sendChat)
-	c.index = len(h.chats)
-	h.chats = append(h.chats, c)
-}
-func (h *sendHeap) Pop() any {
-	c := h.chats[len(h.chats)-1]
-	h.chats = h.chats[:len(h.chats)-1]
-	c.index = -1
-	return c
-}
-
 // sendOutcome is how one outbox message ended within a pass.
 type sendOutcome int
 
@@ -651,6 +373,14 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 			m.ChatID = to
 			continue
 		}
+		if refusalOf(err, m) == RefusedTopicGone && moves < sendMaxMoves {
+			moves++
+			if err := s.leaveTopic(ctx, m); err != nil {
+				return 0, m, err
+			}
+			m.ThreadID = 0
+			continue
+		}
 		outcome, err := s.settle(ctx, m, err)
 		return outcome, m, err
 	}
@@ -695,7 +425,7 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 	reason := sendRedact(err.Error())
 	switch {
 	case errors.Is(err, tgbot.ErrorForbidden):
-		return sendHeld, s.hold(ctx, m, reason)
+		return sendHeld, s.hold(ctx, m, reason, refusalOf(err, m))
 	case sendPermanent(err), s.cfg.MaxAttempts > 0 && m.Attempts+1 >= s.cfg.MaxAttempts:
 		if err := s.store.Tx(ctx, func(tx *db.Tx) error { return tx.MarkFailed(m.ID, reason) }); err != nil {
 			return 0, fmt.Errorf("record failure, outbox %d: %w", m.ID, err)
@@ -716,9 +446,9 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 }
 
 // hold handles a 403: the chat's pending messages are held so they are not
-// retried in a loop, and a private chat's member is marked unreachable, with
-// OnUnreachable told once per change.
-func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error {
+// retried in a loop; a private chat's member is marked unreachable and a
+// group's removal recorded, with OnUnreachable told once per change.
+func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string, why Refusal) error {
 	memberID, changed := m.MemberID, false
 	err := s.store.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.MarkFailed(m.ID, reason); err != nil {
@@ -728,7 +458,9 @@ func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error
 			return err
 		}
 		if m.ChatID <= 0 {
-			return nil
+			var err error
+			changed, err = tx.RecordBotRemoved(m.ChatID, fmt.Sprint(m.ChatID), reason)
+			return err
 		}
 		var err error
 		if changed, err = tx.SetUnreachable(m.ChatID, true); err != nil || !changed || memberID != 0 {
@@ -744,8 +476,8 @@ func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string) error
 	}
 	s.failures.Add(1)
 	s.log.Warn("chat refused the bot; its pending messages are held", "chat", m.ChatID, "outbox_id", m.ID, "err", reason)
-	if changed && memberID != 0 && s.cfg.OnUnreachable != nil {
-		s.cfg.OnUnreachable(memberID, m.ChatID)
+	if changed && (memberID != 0 || m.ChatID < 0) && s.cfg.OnUnreachable != nil {
+		s.cfg.OnUnreachable(memberID, m.ChatID, why)
 	}
 	return nil
 }
@@ -834,280 +566,5 @@ func (s *Sender) paceSend(ctx context.Context, chatID int64) error {
 		if !paused {
 			return nil
 		}
-	}
-}
-
-// sendRequest makes one Telegram call and returns the new message's id.
-type sendRequest func(ctx context.Context) (messageID int, err error)
-
-// Telegram's length limits, in UTF-16 code units.
-const (
-	sendTextLimit    = 4096
-	sendCaptionLimit = 1024
-)
-
-// request builds the call that sends m, or its first part; rest is the text
-// still to send after it ("" when the call sends everything).
-func (s *Sender) request(m db.OutMessage) (req sendRequest, rest string, err error) {
-	markup, err := sendMarkup(m.Markup)
-	if err != nil {
-		return nil, "", &sendLocalError{fmt.Errorf("outbox %d: bad inline keyboard: %w", m.ID, err)}
-	}
-	html := strings.EqualFold(m.ParseMode, string(models.ParseModeHTML))
-	var reply *models.ReplyParameters
-	if m.ReplyTo != 0 {
-		reply = &models.ReplyParameters{MessageID: m.ReplyTo, AllowSendingWithoutReply: true}
-	}
-	parseMode := models.ParseMode(m.ParseMode)
-	switch m.Kind {
-	case db.KindText, "":
-		text, rest := sendSplit(m.Text, sendTextLimit, html)
-		if rest != "" {
-			markup = nil // the keyboard goes under the last part
-		}
-		return func(ctx context.Context) (int, error) {
-			msg, err := s.api.SendMessage(ctx, &tgbot.SendMessageParams{
-				ChatID: m.ChatID, MessageThreadID: m.ThreadID, Text: text, ParseMode: parseMode,
-				ReplyParameters: reply, ReplyMarkup: markup,
-			})
-			return sendMessageID(msg, err)
-		}, rest, nil
-
-	case db.KindDocument, db.KindPhoto:
-		if _, err := os.Stat(m.FilePath); err != nil {
-			return nil, "", &sendLocalError{fmt.Errorf("outbox %d: the file to send is missing: %w", m.ID, err)}
-		}
-		caption, rest := sendCaption(m.Text, html)
-		if rest != "" {
-			markup = nil
-		}
-		name := m.FileName
-		if name == "" {
-			name = filepath.Base(m.FilePath)
-		}
-		return func(ctx context.Context) (int, error) {
-			// Opened per call: an upload consumes the reader, and a 429
-			// sends the same file again.
-			f, err := os.Open(m.FilePath)
-			if err != nil {
-				return 0, &sendLocalError{fmt.Errorf("outbox %d: open the file to send: %w", m.ID, err)}
-			}
-			defer f.Close()
-			file := &models.InputFileUpload{Filename: name, Data: f}
-			var msg *models.Message
-			if m.Kind == db.KindPhoto {
-				msg, err = s.api.SendPhoto(ctx, &tgbot.SendPhotoParams{
-					ChatID: m.ChatID, MessageThreadID: m.ThreadID, Photo: file, Caption: caption, ParseMode: parseMode,
-					ReplyParameters: reply, ReplyMarkup: markup,
-				})
-			} else {
-				msg, err = s.api.SendDocument(ctx, &tgbot.SendDocumentParams{
-					ChatID: m.ChatID, MessageThreadID: m.ThreadID, Document: file, Caption: caption, ParseMode: parseMode,
-					ReplyParameters: reply, ReplyMarkup: markup,
-				})
-			}
-			return sendMessageID(msg, err)
-		}, rest, nil
-
-	case db.KindCopy:
-		caption, rest := sendCaption(m.Text, html)
-		if rest != "" {
-			markup = nil
-		}
-		return func(ctx context.Context) (int, error) {
-			// An empty caption keeps the original message's own.
-			id, err := s.api.CopyMessage(ctx, &tgbot.CopyMessageParams{
-				ChatID: m.ChatID, MessageThreadID: m.ThreadID, FromChatID: m.CopyChatID, MessageID: m.CopyMessageID,
-				Caption: caption, ParseMode: parseMode, ReplyParameters: reply, ReplyMarkup: markup,
-			})
-			if err != nil {
-				return 0, err
-			}
-			if id == nil {
-				return 0, nil
-			}
-			return id.ID, nil
-		}, rest, nil
-	}
-	return nil, "", &sendLocalError{fmt.Errorf("outbox %d: unknown kind %q", m.ID, m.Kind)}
-}
-
-func sendMessageID(msg *models.Message, err error) (int, error) {
-	if err != nil || msg == nil {
-		return 0, err
-	}
-	return msg.ID, nil
-}
-
-// sendMarkup checks that an outbox row's markup is an inline keyboard and
-// returns it as stored (nil if there is none). Sending the stored JSON, not a
-// re-encoded models value, keeps fields the producer left out out of the
-// request.
-func sendMarkup(raw string) (models.ReplyMarkup, error) {
-	if strings.TrimSpace(raw) == "" {
-		return nil, nil
-	}
-	var kb models.InlineKeyboardMarkup
-	if err := json.Unmarshal([]byte(raw), &kb); err != nil {
-		return nil, err
-	}
-	if len(kb.InlineKeyboard) == 0 {
-		return nil, nil
-	}
-	return json.RawMessage(raw), nil
-}
-
-// sendUTF16Len is a text's length as Telegram counts it: in UTF-16 code
-// units, so a character outside the Basic Multilingual Plane counts two.
-func sendUTF16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// sendCaption fits text into a caption. A text too long for one is cut to
-// fit, with an ellipsis, and after is the whole text, to send as a message
-// after the file; otherwise after is "".
-func sendCaption(text string, html bool) (caption, after string) {
-	if sendUTF16Len(text) <= sendCaptionLimit {
-		return text, ""
-	}
-	head, _ := sendSplit(text, sendCaptionLimit-1, html)
-	return head + "…", text
-}
-
-// sendSplit cuts text into a first part of at most limit UTF-16 code units
-// and the rest ("" if the text fits). It cuts at a paragraph break, else a
-// line break, else a space, in the second half of the part; failing those,
-// as late as possible. It never cuts inside a character (a UTF-8 sequence,
-// a surrogate pair), before a combining accent (Vietnamese typed with
-// decomposed accents) or, for HTML, inside a tag or an entity; tags open at
-// the cut are closed at the end of the part and opened again in the rest, so
-// both parse. Lengths are counted on the text as written, markup included,
-// which is never less than what Telegram counts. Markdown entities that span
-// the cut are not repaired.
-func sendSplit(text string, limit int, html bool) (head, rest string) {
-	if sendUTF16Len(text) <= limit {
-		return text, ""
-	}
-	budget := limit
-	for {
-		cut := sendCutAt(text, budget, html)
-		var closers, openers string
-		if html {
-			open := sendOpenTags(text[:cut])
-			for i := len(open) - 1; i >= 0; i-- {
-				closers += "</" + open[i].name + ">"
-			}
-			for _, t := range open {
-				openers += t.tag
-			}
-		}
-		head = strings.TrimRightFunc(text[:cut], unicode.IsSpace)
-		over := sendUTF16Len(head) + sendUTF16Len(closers) - limit
-		if over <= 0 || budget <= over {
-			rest = strings.TrimLeftFunc(text[cut:], unicode.IsSpace)
-			if rest != "" {
-				rest = openers + rest
-			}
-			return head + closers, rest
-		}
-		// Make room for the closing tags and cut again.
-		budget -= over
-	}
-}
-
-// sendCutAt returns the byte offset to end a part that may hold budget
-// UTF-16 code units; see sendSplit for where it prefers to cut.
-func sendCutAt(text string, budget int, html bool) int {
-	var para, line, space, safe, hard int
-	units := 0
-	inTag := false
-	entityEnd := 0 // byte offset just past the entity being read
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if i > 0 {
-			hard = i
-			if !inTag && i >= entityEnd && !unicode.Is(unicode.Mn, r) {
-				safe = i
-				if 2*units >= budget {
-					switch {
-					case r == '\n' && strings.HasPrefix(text[i+1:], "\n"):
-						para = i
-					case r == '\n':
-						line = i
-					case r == ' ':
-						space = i
-					}
-				}
-			}
-		}
-		n := 1
-		if r >= 0x10000 {
-			n = 2
-		}
-		if units+n > budget {
-			break
-		}
-		units += n
-		if html {
-			switch r {
-			case '<':
-				inTag = true
-			case '>':
-				inTag = false
-			case '&':
-				if end := strings.IndexByte(text[i:], ';'); end > 0 && end < 12 {
-					entityEnd = i + end + 1
-				}
-			}
-		}
-		i += size
-		if i == len(text) {
-			return i
-		}
-	}
-	for _, at := range []int{para, line, space, safe, hard} {
-		if at > 0 {
-			return at
-		}
-	}
-	// Not even one character fits; send one anyway so the text shrinks.
-	_, size := utf8.DecodeRuneInString(text)
-	return size
-}
-
-// sendTag is an HTML tag open at a cut: its name and the tag as written.
-type sendTag struct{ name, tag string }
-
-// sendOpenTags lists the HTML tags left open at the end of s, outermost first.
-func sendOpenTags(s string) []sendTag {
-	var open []sendTag
-	for {
-		start := strings.IndexByte(s, '<')
-		if start < 0 {
-			return open
-		}
-		end := strings.IndexByte(s[start:], '>')
-		if end < 0 {
-			return open
-		}
-		tag := s[start : start+end+1]
-		s = s[start+end+1:]
-		inner := strings.Trim(tag, "<>")
-		if name, ok := strings.CutPrefix(inner, "/"); ok {
-			if len(open) > 0 && strings.EqualFold(open[len(open)-1].name, name) {
-				open = open[:len(open)-1]
-			}
-			continue
-		}
-		name, _, _ := strings.Cut(inner, " ")
-		open = append(open, sendTag{name: strings.ToLower(name), tag: tag})
 	}
 }

@@ -52,7 +52,7 @@ func BenchmarkFanout(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		pacer := NewFakePacer(time.Date(2026, 6, 3, 8, 0, 0, 0, time.UTC))
-		srv := telegramtest.New(telegramtest.WithLimits(telegramLimits), telegramtest.WithLimitClock(pacer.Now))
+		srv := telegramtest.New(telegramtest.WithLimits(telegramLimits), telegramtest.WithLimitClock(pacer.Now), telegramtest.WithAutoChats())
 		store, tg := sendBenchSetup(b, srv)
 		s := NewSender(store, tg, SenderConfig{
 			GlobalPerSecond:  float64(telegramLimits.Global),

@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -96,6 +99,7 @@ func (f *sendFixture) enqueue(ms ...db.OutMessage) []int64 {
 				f.keys++
 				m.Key = fmt.Sprintf("test:%d", f.keys)
 			}
+			f.srv.OpenChat(m.ChatID) // a chat the bot may write to
 			id, _, err := tx.Enqueue(m)
 			if err != nil {
 				return err
@@ -221,6 +225,7 @@ func TestSenderSendsEveryKind(t *testing.T) {
 	f := newSendFixture(t, SenderConfig{})
 	user := f.srv.NewUser(42, "Lan", "lan", "vi")
 	forum := f.srv.NewSupergroup(-1001234, "Sở Nội vụ", true)
+	f.srv.CreateTopic(forum.ID, 9)
 	asked := f.srv.InjectText(telegramtest.PrivateChat(user), user, "Hạn nộp là khi nào?")
 	upload := f.srv.InjectDocument(telegramtest.PrivateChat(user), user, telegramtest.Upload{Name: "bao-cao.docx", Data: []byte("báo cáo quý"), Caption: "Báo cáo"})
 
@@ -230,7 +235,11 @@ func TestSenderSendsEveryKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	photoPath := filepath.Join(dir, "stored-2")
-	if err := os.WriteFile(photoPath, []byte("\x89PNG fake"), 0o600); err != nil {
+	var chart bytes.Buffer
+	if err := png.Encode(&chart, image.NewGray(image.Rect(0, 0, 60, 40))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photoPath, chart.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	keyboard := `{"inline_keyboard":[[{"text":"Đã nộp","callback_data":"done:7"},{"text":"Xin gia hạn","callback_data":"ext:7"}]]}`
@@ -271,7 +280,7 @@ func TestSenderSendsEveryKind(t *testing.T) {
 	if doc.Method != "sendDocument" || doc.File == nil || doc.File.Name != "Tờ trình.docx" || string(doc.File.Data) != "nội dung tờ trình" || doc.Caption != "Tờ trình số 12" {
 		t.Errorf("document: got %+v", doc)
 	}
-	if photo := group[1]; photo.Method != "sendPhoto" || photo.File == nil || string(photo.File.Data) != "\x89PNG fake" || photo.ThreadID != 9 || photo.Caption != "Ảnh" {
+	if photo := group[1]; photo.Method != "sendPhoto" || photo.File == nil || !bytes.Equal(photo.File.Data, chart.Bytes()) || photo.ThreadID != 9 || photo.Caption != "Ảnh" {
 		t.Errorf("photo: got %+v", photo)
 	}
 	if cp := group[2]; cp.Method != "copyMessage" || cp.FromChatID != 42 || cp.SourceMessageID != upload.Message.ID || cp.Caption != "Bản sao" || cp.ThreadID != 9 {
@@ -487,7 +496,7 @@ func TestSenderHoldsBlockedUser(t *testing.T) {
 	f := newSendFixture(t, SenderConfig{})
 	var mu sync.Mutex
 	var told [][2]int64
-	cfg := SenderConfig{OnUnreachable: func(memberID, chatID int64) {
+	cfg := SenderConfig{OnUnreachable: func(memberID, chatID int64, _ Refusal) {
 		mu.Lock()
 		told = append(told, [2]int64{memberID, chatID})
 		mu.Unlock()

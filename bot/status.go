@@ -83,8 +83,9 @@ func buildGrid(views []periodView, now time.Time, lang string) grid {
 	return out
 }
 
-// statusPNG draws the grid of a selection and writes it under <data>/out.
-func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, error) {
+// statusPNG draws the grid of a selection, in pages (render.Pages) when it
+// is too long for one photo, and writes them under <data>/out.
+func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) ([]string, error) {
 	g := buildGrid(views, now, r.Lang)
 	pic := render.Grid{
 		Title:    tr(r.Lang, "status.picture_title", periodsTitle(views, r.Lang)),
@@ -101,11 +102,44 @@ func (b *Bot) statusPNG(r *Request, views []periodView, now time.Time) (string, 
 	for s := range unitState(stateCount) {
 		pic.Legend = append(pic.Legend, render.LegendItem{Cell: render.Cell{Text: s.style().mark, Fill: s.style().fill}, Label: s.label(r.Lang)})
 	}
-	var buf bytes.Buffer
-	if err := render.PNG(&buf, pic); err != nil {
-		return "", err
+	pages, err := render.Pages(pic)
+	if err != nil {
+		return nil, err
 	}
-	return b.writeOut(r, r.T("status.file"), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+	var paths []string
+	for i, page := range pages {
+		if len(pages) > 1 {
+			page.Subtitle = tr(r.Lang, "status.picture_subtitle_page", formatDateTime(now, b.loc), i+1, len(pages))
+		}
+		var buf bytes.Buffer
+		if err := render.PNG(&buf, page); err != nil {
+			return nil, err
+		}
+		path, err := b.writeOut(r, statusFileName(r, i+1, len(pages)), func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// statusFileName is the file name of one page of the status picture.
+func statusFileName(r *Request, page, pages int) string {
+	name := r.T("status.file")
+	if pages == 1 {
+		return name
+	}
+	base := strings.TrimSuffix(name, ".png")
+	return fmt.Sprintf("%s-%d.png", base, page)
+}
+
+// statusCaption names a picture of a selection, and its page if there are several.
+func statusCaption(r *Request, views []periodView, page, pages int) string {
+	if pages == 1 {
+		return r.T("status.picture_caption", periodsTitle(views, r.Lang))
+	}
+	return r.T("status.picture_caption_page", periodsTitle(views, r.Lang), page, pages)
 }
 
 // cmdStatus sends the picture and the text of a selection; the text's
@@ -117,11 +151,13 @@ func (b *Bot) cmdStatus(r *Request) error {
 		return err
 	}
 	b.chatAction(r, models.ChatActionUploadPhoto)
-	png, err := b.statusPNG(r, views, now)
+	pngs, err := b.statusPNG(r, views, now)
 	if err != nil {
 		return err
 	}
-	r.replyFile(db.KindPhoto, png, r.T("status.file"), r.T("status.picture_caption", periodsTitle(views, r.Lang)))
+	for i, png := range pngs {
+		r.replyFile(db.KindPhoto, png, statusFileName(r, i+1, len(pngs)), statusCaption(r, views, i+1, len(pngs)))
+	}
 	text, kb, err := b.statusMessage(r, views, now)
 	if err != nil {
 		return err
@@ -333,6 +369,9 @@ func (b *Bot) editMessage(r *Request, text string, kb [][]Button) {
 // maxMessageRunes is Telegram's limit on a message's text.
 const maxMessageRunes = 4096
 
+// inlineMarkup builds the keyboard Telegram takes. An empty row (a
+// navigation row with nothing to go to) is left out: encoded it is null,
+// and Telegram refuses the whole message for it.
 func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 	kb := models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, row := range rows {
@@ -340,7 +379,9 @@ func inlineMarkup(rows [][]Button) models.InlineKeyboardMarkup {
 		for _, btn := range row {
 			out = append(out, models.InlineKeyboardButton{Text: btn.Label, CallbackData: btn.Data})
 		}
-		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+		if len(out) > 0 {
+			kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+		}
 	}
 	return kb
 }

@@ -36,7 +36,7 @@ type benchRig struct {
 
 func newBenchRig(b *testing.B, people int) *benchRig {
 	b.Helper()
-	rig := &benchRig{srv: telegramtest.New(), dir: b.TempDir(), office: -100}
+	rig := &benchRig{srv: telegramtest.New(telegramtest.WithAutoChats()), dir: b.TempDir(), office: -100}
 	b.Cleanup(rig.srv.Close)
 	store, err := db.Open(filepath.Join(rig.dir, "reportbot.db"))
 	if err != nil {

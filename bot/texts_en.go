@@ -467,4 +467,11 @@ var textsEN = map[string]string{
 	"approval.move_wait":         "⏳ Moving %s to %s went to %s for approval; the Department Office will be told the decision.",
 	"approval.move_approved":     "✅ %s approved moving the deadline (%s) asked by %s.",
 	"approval.move_refused":      "❌ %s did not approve moving the deadline (%s) asked by %s; it stays as it was.",
+	// The status picture in pages, and what the sender reports when Telegram
+	// refuses a chat (bot/refusals.go).
+	"status.picture_caption_page":  "📊 Submission status — %s (page %d of %d)",
+	"status.picture_subtitle_page": "As of %s — page %d of %d",
+	"admin.topic_gone":             "⚠️ The topic of the group «%s» the bot was set to write in has been deleted. The bot now writes to the group outside any topic. To use another topic, send /bind again in that topic.",
+	"admin.bot_kicked":             "⚠️ The bot was removed from the group «%s» and cannot write there; messages waiting for the group are held. Please add the bot to the group again and send /bind there.",
+	"office.never_started":         "⚠️ %s has never opened the bot (never pressed Start), so the bot cannot write to them. Please contact them and ask them to open the bot and press Start.",
 }

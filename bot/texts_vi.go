@@ -477,4 +477,11 @@ var textsVI = map[string]string{
 	"approval.move_wait":         "⏳ Việc dời hạn %s sang %s đã được chuyển đồng chí %s cho ý kiến; Văn phòng Sở sẽ được báo kết quả.",
 	"approval.move_approved":     "✅ Đồng chí %s đồng ý dời hạn (%s) do %s đề nghị.",
 	"approval.move_refused":      "❌ Đồng chí %s không đồng ý dời hạn (%s) do %s đề nghị; hạn giữ nguyên.",
+	// The status picture in pages, and what the sender reports when Telegram
+	// refuses a chat (bot/refusals.go).
+	"status.picture_caption_page":  "📊 Tình hình nộp báo cáo — %s (trang %d/%d)",
+	"status.picture_subtitle_page": "Cập nhật lúc %s — trang %d/%d",
+	"admin.topic_gone":             "⚠️ Chủ đề được gắn trong nhóm «%s» đã bị xoá. Từ nay bot gửi tin nhắn vào nhóm, không theo chủ đề. Để nhận tin nhắn trong một chủ đề khác, đề nghị đồng chí Quản trị viên gửi lại lệnh /bind trong chủ đề đó.",
+	"admin.bot_kicked":             "⚠️ Bot đã bị xoá khỏi nhóm «%s» nên không gửi được tin nhắn vào nhóm; các tin nhắn chờ gửi được giữ lại. Đề nghị đồng chí Quản trị viên thêm lại bot vào nhóm và gửi lệnh /bind trong nhóm.",
+	"office.never_started":         "⚠️ Đồng chí %s chưa mở bot (chưa bấm nút «Bắt đầu») nên không nhận được thông báo, nhắc nhở của bot. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí mở bot và bấm «Bắt đầu».",
 }

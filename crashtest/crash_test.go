@@ -116,9 +116,12 @@ func newFolder(t *testing.T, units, perUnit int, obligation string) *folder {
 				if err != nil {
 					return err
 				}
-				if _, err := tx.RedeemInvite(token, db.Joiner{TelegramID: userID(u, i), Name: fmt.Sprintf("Cán bộ %d-%d", u, i), Lang: "vi"}); err != nil {
+				name := fmt.Sprintf("Cán bộ %d-%d", u, i)
+				if _, err := tx.RedeemInvite(token, db.Joiner{TelegramID: userID(u, i), Name: name, Lang: "vi"}); err != nil {
 					return err
 				}
+				// Redeeming took a /start, so the bot may write to them.
+				f.srv.NewUser(userID(u, i), name, "", "vi")
 			}
 		}
 		return nil

@@ -54,6 +54,10 @@ type Grid struct {
 	Columns  []string
 	Rows     []Row
 	Legend   []LegendItem
+	// Blocks lays the rows out in this many side-by-side blocks, each with
+	// its own header, so a long list makes a page rather than a strip
+	// (0 means 1). Pages sets it.
+	Blocks int
 }
 
 // Sizes in pixels. The picture is drawn large because Telegram scales a
@@ -66,6 +70,7 @@ const (
 	minColumn  = 96
 	maxLabel   = 460
 	cellMargin = 3
+	blockGap   = 2 * pad // between side-by-side blocks
 )
 
 var (
@@ -124,19 +129,10 @@ func PNG(w io.Writer, g Grid) error {
 	drawing.Lock()
 	defer drawing.Unlock()
 
-	labelW := 0
-	for _, r := range g.Rows {
-		labelW = max(labelW, font.MeasureString(f.regular, r.Label).Ceil())
-	}
-	labelW = min(labelW, maxLabel) + pad
-	colW := make([]int, len(g.Columns))
-	for i, c := range g.Columns {
-		colW[i] = max(minColumn, font.MeasureString(f.bold, c).Ceil()+2*pad)
-	}
-	gridW := labelW
-	for _, w := range colW {
-		gridW += w
-	}
+	l := measure(f, g)
+	blocks := max(g.Blocks, 1)
+	perBlock := (len(g.Rows) + blocks - 1) / blocks
+	gridW := blocks*l.blockW + (blocks-1)*blockGap
 	// A long title widens the picture rather than being cut: it names the period.
 	gridW = max(gridW, font.MeasureString(f.title, g.Title).Ceil(), font.MeasureString(f.regular, g.Subtitle).Ceil())
 	legendLines := legendLayout(f, g.Legend, gridW)
@@ -145,7 +141,7 @@ func PNG(w io.Writer, g Grid) error {
 	if g.Subtitle != "" {
 		titleH += rowHeight
 	}
-	height := pad + titleH + rowHeight*(len(g.Rows)+1) + pad + len(legendLines)*rowHeight + pad
+	height := pad + titleH + rowHeight*(perBlock+1) + pad + len(legendLines)*rowHeight + pad
 
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), &image.Uniform{background}, image.Point{}, draw.Src)
@@ -157,28 +153,11 @@ func PNG(w io.Writer, g Grid) error {
 		text(img, f.regular, muted, pad, y, g.Subtitle, width-2*pad)
 	}
 	top := pad + titleH
-
-	// Header row.
-	x := pad + labelW
-	for i, c := range g.Columns {
-		centred(img, f.bold, ink, x, top, colW[i], c)
-		x += colW[i]
+	for b := range blocks {
+		rows := g.Rows[min(b*perBlock, len(g.Rows)):min((b+1)*perBlock, len(g.Rows))]
+		drawBlock(img, f, l, g.Columns, rows, pad+b*(l.blockW+blockGap), top)
 	}
-	for ri, r := range g.Rows {
-		ry := top + rowHeight*(ri+1)
-		fill(img, image.Rect(pad, ry, pad+gridW, ry+1), rule)
-		text(img, f.regular, ink, pad, ry+baseline(), r.Label, labelW-pad)
-		x := pad + labelW
-		for ci := range g.Columns {
-			if ci < len(r.Cells) {
-				c := r.Cells[ci]
-				fill(img, image.Rect(x+cellMargin, ry+cellMargin, x+colW[ci]-cellMargin, ry+rowHeight-cellMargin), c.Fill)
-				centred(img, f.bold, ink, x, ry, colW[ci], c.Text)
-			}
-			x += colW[ci]
-		}
-	}
-	y = top + rowHeight*(len(g.Rows)+1) + pad
+	y = top + rowHeight*(perBlock+1) + pad
 	for _, line := range legendLines {
 		x := pad
 		for _, it := range line {
@@ -196,6 +175,50 @@ func PNG(w io.Writer, g Grid) error {
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// layout is the measured width of a block's parts.
+type layout struct {
+	labelW int   // the unit label column, padding included
+	colW   []int // each state column
+	blockW int   // a whole block
+}
+
+func measure(f faces, g Grid) layout {
+	l := layout{colW: make([]int, len(g.Columns))}
+	for _, r := range g.Rows {
+		l.labelW = max(l.labelW, font.MeasureString(f.regular, r.Label).Ceil())
+	}
+	l.labelW = min(l.labelW, maxLabel) + pad
+	l.blockW = l.labelW
+	for i, c := range g.Columns {
+		l.colW[i] = max(minColumn, font.MeasureString(f.bold, c).Ceil()+2*pad)
+		l.blockW += l.colW[i]
+	}
+	return l
+}
+
+// drawBlock draws a header row and rows at (left, top).
+func drawBlock(img *image.RGBA, f faces, l layout, columns []string, rows []Row, left, top int) {
+	x := left + l.labelW
+	for i, c := range columns {
+		centred(img, f.bold, ink, x, top, l.colW[i], c)
+		x += l.colW[i]
+	}
+	for ri, r := range rows {
+		ry := top + rowHeight*(ri+1)
+		fill(img, image.Rect(left, ry, left+l.blockW, ry+1), rule)
+		text(img, f.regular, ink, left, ry+baseline(), r.Label, l.labelW-pad)
+		x := left + l.labelW
+		for ci := range columns {
+			if ci < len(r.Cells) {
+				c := r.Cells[ci]
+				fill(img, image.Rect(x+cellMargin, ry+cellMargin, x+l.colW[ci]-cellMargin, ry+rowHeight-cellMargin), c.Fill)
+				centred(img, f.bold, ink, x, ry, l.colW[ci], c.Text)
+			}
+			x += l.colW[ci]
+		}
+	}
 }
 
 // legendLayout wraps the legend into lines that fit the grid's width.

@@ -13,7 +13,7 @@ import (
 // BenchmarkSendMessage measures the fake's throughput through the real client,
 // with limits on in observe mode so their bookkeeping is part of the cost.
 func BenchmarkSendMessage(b *testing.B) {
-	srv := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Global: 3000, PerChat: 1, PerGroup: 20, ObserveOnly: true}))
+	srv := telegramtest.New(telegramtest.WithAutoChats(), telegramtest.WithLimits(telegramtest.Limits{Global: 3000, PerChat: 1, PerGroup: 20, ObserveOnly: true}))
 	defer srv.Close()
 	tg, err := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe())
 	if err != nil {

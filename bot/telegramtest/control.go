@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -9,11 +10,40 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
+// Refused is a call the server answered with an API error: Telegram's
+// refusal of what the bot asked (not an injected Fault, not a long poll the
+// client gave up on).
+type Refused struct {
+	Method      string // as the client spelled it
+	Code        int
+	Description string
+}
+
+// recordRefusal keeps a refused call for Refusals.
+func (s *Server) recordRefusal(method string, err error) {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.refused = append(s.st.refused, Refused{Method: method, Code: e.Code, Description: e.Description})
+	s.changed.broadcast()
+}
+
+// Refusals returns every call the server refused, oldest first: a test of
+// the bot's requests asserts there are none it did not mean to provoke.
+func (s *Server) Refusals() []Refused {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.st.refused)
+}
+
 // Sent is one accepted call by which the bot acted on a chat: sendMessage,
 // sendDocument, sendPhoto, copyMessage, forwardMessage, editMessageText,
 // editMessageReplyMarkup, deleteMessage, pinChatMessage, sendChatAction or
-// answerCallbackQuery. Refused calls (403, 429, faults…) are not recorded
-// here; they show in Stats.
+// answerCallbackQuery. Refused calls are not recorded here: Telegram's
+// refusals show in Refusals, 429s and faults in Stats.
 type Sent struct {
 	Method              string // API method name as the client spelled it, e.g. "sendMessage"
 	ChatID              int64  // resolved chat id (for answerCallbackQuery, the pressed message's chat)
@@ -195,7 +225,67 @@ func (s *Server) Unblock(userID int64) { s.setBlocked(userID, false) }
 func (s *Server) setBlocked(userID int64, blocked bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.chatLocked(userID).blocked = blocked
+	c := s.chatLocked(userID)
+	c.blocked = blocked
+	c.started = c.started || !blocked
+}
+
+// OpenChat registers chat id, typed by Telegram's id ranges, as a chat the
+// bot may write to (a private chat counts as started), unless it is known
+// already: for tests that address chats by id without any message in them.
+func (s *Server) OpenChat(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.st.chats[id]; !ok {
+		s.chatLocked(id).started = true
+	}
+}
+
+// MeetUser makes u known to the bot without a private chat, as a member of
+// a group the bot is in: sends to u's id then fail with 403 "Forbidden: bot
+// can't initiate conversation with a user" until u writes to the bot.
+// (An id the bot has never met is 400 "chat not found".)
+func (s *Server) MeetUser(u models.User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.users[u.ID] = u
+	if c, ok := s.st.chats[u.ID]; ok {
+		c.started = false
+	}
+}
+
+// KickBot removes the bot from group chatID: sends to it then fail with 403
+// "Forbidden: bot was kicked from the group chat" (or "supergroup chat").
+// It also queues the my_chat_member update Telegram sends, from by.
+func (s *Server) KickBot(chatID int64, by models.User) models.Update {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	c.kicked = true
+	bot := s.botUser
+	return s.enqueueLocked(models.Update{MyChatMember: &models.ChatMemberUpdated{
+		Chat: c.chat, From: by, Date: int(s.now().Unix()),
+		OldChatMember: models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: &bot}},
+		NewChatMember: models.ChatMember{Type: models.ChatMemberTypeBanned, Banned: &models.ChatMemberBanned{User: &bot}},
+	}})
+}
+
+// CreateTopic opens topic threadID in forum chatID (a message injected with
+// InThread opens its topic too).
+func (s *Server) CreateTopic(chatID int64, threadID int) { s.setTopic(chatID, threadID, true) }
+
+// DeleteTopic deletes topic threadID of forum chatID: sends with that
+// message_thread_id then fail with 400 "Bad Request: message thread not found".
+func (s *Server) DeleteTopic(chatID int64, threadID int) { s.setTopic(chatID, threadID, false) }
+
+func (s *Server) setTopic(chatID int64, threadID int, open bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	if c.topics == nil {
+		c.topics = map[int]bool{}
+	}
+	c.topics[threadID] = open
 }
 
 // MigrateGroup records that group oldChatID became supergroup newChatID:

@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"context"
 	"reflect"
+	"strings"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -67,9 +68,18 @@ func readOutgoing(method string, p *params) outgoing {
 	return o
 }
 
-// readMarkup decodes an inline keyboard from reply_markup; other keyboard
-// kinds decode to nil and stay visible in Sent.ReplyMarkup.
+// readMarkup checks reply_markup as Telegram parses it and decodes an inline
+// keyboard; other keyboard kinds decode to nil and stay visible in
+// Sent.ReplyMarkup.
 func readMarkup(p *params) (*models.InlineKeyboardMarkup, [][]Button) {
+	raw := p.str("reply_markup")
+	if raw == "" || p.err != nil {
+		return nil, nil
+	}
+	if err := checkInlineKeyboard(raw); err != nil {
+		p.err = err
+		return nil, nil
+	}
 	var m models.InlineKeyboardMarkup
 	p.json("reply_markup", &m)
 	if len(m.InlineKeyboard) == 0 {
@@ -78,11 +88,6 @@ func readMarkup(p *params) (*models.InlineKeyboardMarkup, [][]Button) {
 	buttons := make([][]Button, len(m.InlineKeyboard))
 	for i, row := range m.InlineKeyboard {
 		for _, b := range row {
-			// Telegram refuses callback data over 64 bytes; a bot that packs
-			// too much into a button must fail here, not in production.
-			if len(b.CallbackData) > 64 || b.Text == "" {
-				p.err = badRequest("BUTTON_DATA_INVALID")
-			}
 			buttons[i] = append(buttons[i], Button{Text: b.Text, CallbackData: b.CallbackData, URL: b.URL})
 		}
 	}
@@ -95,12 +100,15 @@ func readMarkup(p *params) (*models.InlineKeyboardMarkup, [][]Button) {
 func (s *Server) send(o outgoing, fill func(c *chatState, m *models.Message, rec *Sent) error) (*models.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, apiErr := s.sendTargetLocked(o.chat)
+	c, apiErr := s.sendTargetLocked(o.chat, o.threadID)
 	if apiErr != nil {
 		return nil, apiErr
 	}
 	bot := s.botUser
 	m := &models.Message{From: &bot, MessageThreadID: o.threadID, ReplyMarkup: o.inline}
+	if !c.chat.IsForum {
+		m.MessageThreadID = 0 // ignored outside forums, as in Telegram
+	}
 	rec := Sent{
 		Method: o.method, ChatID: c.chat.ID, ThreadID: o.threadID, ParseMode: o.parseMode,
 		Buttons: o.buttons, ReplyMarkup: o.markup, ReplyToMessageID: o.replyTo, DisableNotification: o.silent,
@@ -166,6 +174,9 @@ func sendFile(s *Server, p *params, method, field string) (any, error) {
 	return s.send(o, func(_ *chatState, m *models.Message, rec *Sent) error {
 		plain, err := checkText(caption, o.parseMode, true)
 		if err != nil {
+			return err
+		}
+		if err := checkUpload(p, field); err != nil {
 			return err
 		}
 		f, err := s.inputFileLocked(p, field)
@@ -270,9 +281,17 @@ func (s *Server) edit(p *params, method string, change func(old, m *models.Messa
 	if p.err != nil {
 		return nil, p.err
 	}
+	if err := checkParseMode(p.str("text"), p.str("parse_mode")); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, old := s.messageLocked(p.str("chat_id"), id)
+	if c != nil {
+		if err := s.chatRefusalLocked(c); err != nil {
+			return nil, err
+		}
+	}
 	if old == nil {
 		return nil, badRequest("message to edit not found")
 	}
@@ -287,6 +306,10 @@ func (s *Server) edit(p *params, method string, change func(old, m *models.Messa
 	}
 	if m.Text == old.Text && reflect.DeepEqual(m.ReplyMarkup, old.ReplyMarkup) {
 		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	}
+	// Edits count against the same flood limits as sends.
+	if apiErr := s.admitLocked(c.chat.ID); apiErr != nil {
+		return nil, apiErr
 	}
 	m.EditDate = int(s.now().Unix())
 	c.messages[id] = &m
@@ -311,6 +334,11 @@ func (s *Server) onMessage(p *params, method, verb string, act func(c *chatState
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, m := s.messageLocked(p.str("chat_id"), id)
+	if c != nil {
+		if err := s.chatRefusalLocked(c); err != nil {
+			return nil, err
+		}
+	}
 	if m == nil {
 		return nil, badRequest("message to %s not found", verb)
 	}
@@ -324,9 +352,12 @@ func sendChatAction(s *Server, _ context.Context, p *params) (any, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	if action := strings.ToLower(p.str("action")); !chatActions[action] && action != "cancel" {
+		return nil, badRequest("wrong parameter action in request")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.sendTargetLocked(p.str("chat_id"))
+	c, err := s.sendTargetLocked(p.str("chat_id"), thread)
 	if err != nil {
 		return nil, err
 	}
@@ -336,15 +367,20 @@ func sendChatAction(s *Server, _ context.Context, p *params) (any, error) {
 
 func answerCallbackQuery(s *Server, _ context.Context, p *params) (any, error) {
 	id := p.str("callback_query_id")
+	text := p.str("text")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Each query can be answered once, as in Telegram.
-	chatID, open := s.st.openCallbacks[id]
-	if !open {
+	// Each query can be answered once, and only within 15 seconds.
+	q, open := s.st.openCallbacks[id]
+	if !open || s.now().Sub(q.at) > callbackTimeout {
+		delete(s.st.openCallbacks, id)
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
+	if len([]rune(text)) > maxCallbackAlert {
+		return nil, badRequest("MESSAGE_TOO_LONG")
+	}
 	delete(s.st.openCallbacks, id)
-	s.recordLocked(Sent{Method: "answerCallbackQuery", ChatID: chatID, CallbackQueryID: id, Text: p.str("text"), ShowAlert: p.bool("show_alert")})
+	s.recordLocked(Sent{Method: "answerCallbackQuery", ChatID: q.chatID, CallbackQueryID: id, Text: text, ShowAlert: p.bool("show_alert")})
 	return true, nil
 }
 
@@ -365,10 +401,19 @@ func getChat(s *Server, _ context.Context, p *params) (any, error) {
 func setMyCommands(s *Server, _ context.Context, p *params) (any, error) {
 	var cmds []models.BotCommand
 	p.json("commands", &cmds)
+	if p.err != nil {
+		return nil, p.err
+	}
+	if err := checkCommands(cmds, p.str("language_code")); err != nil {
+		return nil, err
+	}
 	return s.recordCommands(p, "setMyCommands", cmds)
 }
 
 func deleteMyCommands(s *Server, _ context.Context, p *params) (any, error) {
+	if err := checkCommands(nil, p.str("language_code")); err != nil {
+		return nil, err
+	}
 	return s.recordCommands(p, "deleteMyCommands", nil)
 }
 

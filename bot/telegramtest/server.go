@@ -18,8 +18,18 @@
 //	defer cancel()
 //	reply, err := srv.WaitSent(ctx, telegramtest.ToChat(user.ID))
 //
-// Chats need no registration: a send to an unknown id creates the chat, typed
-// by Telegram's id ranges, so benchmarks can address thousands of chats.
+// The server is as strict as Telegram (Bot API 10.1 and the official server,
+// tdlib/telegram-bot-api), answering with Telegram's codes and descriptions:
+// it refuses malformed inline keyboards, photos over Telegram's size and
+// dimension limits, topics that do not exist, chats the bot does not know,
+// users who never started the bot, groups the bot was removed from, webhook
+// URLs and secrets Telegram would not take, a second concurrent poller, bad
+// commands, old callback queries, unknown chat actions and parse modes, and
+// HTML outside Telegram's tags; Refusals lists what it refused, so a test can
+// assert the bot asked nothing Telegram would refuse. The control side
+// (NewUser, NewGroup, MeetUser, KickBot, DeleteTopic, Block…) sets up what
+// each chat allows. WithAutoChats lets a benchmark address thousands of
+// chats without registering them.
 package telegramtest
 
 import (
@@ -46,10 +56,11 @@ type Server struct {
 	token   string
 	botUser models.User
 	now     func() time.Time
-	retry   WebhookRetry
 	hookCli *http.Client
 	// localDir is the working directory of --local mode (local.go); guarded by mu.
 	localDir string
+	// autoChats lets the bot write to chats nobody registered (WithAutoChats).
+	autoChats bool
 
 	// limitNow is the clock of the rate limits (real time unless
 	// WithLimitClock).
@@ -90,9 +101,11 @@ func WithBotUser(u models.User) Option {
 	return func(s *Server) { s.botUser = u }
 }
 
-// WithClock sets the clock used for message dates (not for rate limits,
-// which run on real time so benchmarks measure what they achieve, unless
-// WithLimitClock says otherwise).
+// WithClock sets the clock used for message dates, callback query ages and
+// webhook retries (not for rate limits, which run on real time so
+// benchmarks measure what they achieve, unless WithLimitClock says
+// otherwise). After moving a fake clock, call ClockMoved so webhook retries
+// that fell due are made.
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
@@ -110,9 +123,20 @@ func WithLimits(l Limits) Option {
 	return func(s *Server) { s.st.limiter.limits = l }
 }
 
-// WithWebhookRetry sets how webhook deliveries are retried; see WebhookRetry.
-func WithWebhookRetry(r WebhookRetry) Option {
-	return func(s *Server) { s.retry = r }
+// WithAutoChats lets the bot write to any chat id, private chats included,
+// without the chat being registered or the user having started the bot: a
+// load test addresses thousands of chats this way. Without it an unknown id
+// is "chat not found", as in Telegram.
+func WithAutoChats() Option {
+	return func(s *Server) { s.autoChats = true }
+}
+
+// WithWebhookClient sets the HTTP client that delivers webhook updates. The
+// URL the bot registers must be HTTPS on a port Telegram allows, so a test
+// routes it to its own server through this client's transport (see
+// WebhookClientFor).
+func WithWebhookClient(c *http.Client) Option {
+	return func(s *Server) { s.hookCli = c }
 }
 
 // New starts a server on 127.0.0.1 with a free port. It panics if it cannot
@@ -128,7 +152,7 @@ func New(opts ...Option) *Server {
 		},
 		now:      time.Now,
 		limitNow: time.Now,
-		retry:    WebhookRetry{Attempts: 3, Delay: 10 * time.Millisecond},
+		hookCli:  &http.Client{Timeout: 10 * time.Second},
 		st:       newState(),
 	}
 	s.life, s.kill = context.WithCancel(context.Background())
@@ -136,7 +160,6 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.hookCli = &http.Client{Timeout: 10 * time.Second}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -220,6 +243,7 @@ func (s *Server) serveMethod(w http.ResponseWriter, r *http.Request, method stri
 	}
 	result, err := h(s, r.Context(), p)
 	if err != nil {
+		s.recordRefusal(method, err)
 		writeError(w, err)
 		return
 	}

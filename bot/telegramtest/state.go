@@ -2,9 +2,9 @@ package telegramtest
 
 import (
 	"encoding/json"
-	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -21,18 +21,21 @@ type state struct {
 
 	// pending holds updates not yet confirmed, pre-encoded at injection so
 	// answering a poll or a webhook never marshals shared structs concurrently.
-	pending      []pendingUpdate
+	pending      []*pendingUpdate
 	nextUpdateID int64
 	confirmed    int64
+	polls        int64 // getUpdates calls so far; a newer one ends an older
+	waitingPolls int   // getUpdates calls waiting for an update
 
-	openCallbacks map[string]int64     // unanswered callback query id -> chat id
-	menuButtons   map[int64]MenuButton // by chat id (menubutton.go)
+	openCallbacks map[string]openCallback // unanswered callback queries by id
+	menuButtons   map[int64]MenuButton    // by chat id (menubutton.go)
 	nextCallback  int
 
 	webhook    webhookState
 	deliveries []Delivery
 
 	sent     []Sent
+	refused  []Refused
 	commands []CommandsCall
 
 	limiter        limiter
@@ -49,14 +52,29 @@ func newState() state {
 		files:         map[string]*storedFile{},
 		filePaths:     map[string]*storedFile{},
 		nextUpdateID:  1000, // not 1, so code that confuses ids with counts shows it
-		openCallbacks: map[string]int64{},
+		openCallbacks: map[string]openCallback{},
 		limiter:       newLimiter(),
 	}
 }
 
+// openCallback is a callback query the bot has not answered yet.
+type openCallback struct {
+	chatID int64
+	at     time.Time // when the button was pressed, on the server's clock
+}
+
 type pendingUpdate struct {
-	id  int64
-	raw json.RawMessage
+	id   int64
+	raw  json.RawMessage
+	chat int64     // the chat whose updates a webhook delivers in order
+	date time.Time // when Telegram got it; a webhook gives up a day later
+
+	// Webhook delivery state: in flight, failures so far, the current
+	// back-off in seconds and when the next try is due.
+	busy  bool
+	fails int
+	delay int
+	due   time.Time
 }
 
 // chatState is one chat the bot can talk to. Stored messages are never
@@ -69,14 +87,21 @@ type chatState struct {
 	pinned        int
 	blocked       bool
 	migratedTo    int64
+	// started: the user opened the private chat (/start or any message);
+	// until then Telegram lets no bot write first.
+	started bool
+	kicked  bool         // the bot was removed from the group
+	topics  map[int]bool // a forum's topics: true while open, false once deleted
 }
 
 // supergroupIDBelow separates supergroup ids (-100xxxxxxxxxx) from basic group ids.
 const supergroupIDBelow = -1000000000000
 
-// chatLocked returns the chat with id, creating it on first use so benchmarks
-// can send to thousands of chats without registering them. The type follows
-// Telegram's id ranges: positive private, -100… supergroup, other negative group.
+// chatLocked returns the chat with id, creating it on first use: the control
+// side (Block, InjectCallback…) may name a chat before the bot has seen it,
+// and with WithAutoChats so may the bot. The type follows Telegram's id
+// ranges: positive private, -100… supergroup, other negative group. A private
+// chat made here counts as started only with WithAutoChats.
 func (s *Server) chatLocked(id int64) *chatState {
 	if c, ok := s.st.chats[id]; ok {
 		return c
@@ -91,7 +116,9 @@ func (s *Server) chatLocked(id int64) *chatState {
 	case id <= supergroupIDBelow:
 		chat.Type = models.ChatTypeSupergroup
 	}
-	return s.addChatLocked(chat)
+	c := s.addChatLocked(chat)
+	c.started = s.autoChats
+	return c
 }
 
 func (s *Server) addChatLocked(chat models.Chat) *chatState {
@@ -122,23 +149,29 @@ func (s *Server) lookupChatLocked(raw string) (*chatState, *APIError) {
 	if err != nil || id == 0 {
 		return nil, badRequest("chat not found")
 	}
-	return s.chatLocked(id), nil
+	if c, ok := s.st.chats[id]; ok {
+		return c, nil
+	}
+	// A user the bot has met (in a group) has a chat it may not write to
+	// yet; anyone else is unknown to it, as to Telegram.
+	if _, met := s.st.users[id]; met || s.autoChats {
+		return s.chatLocked(id), nil
+	}
+	return nil, badRequest("chat not found")
 }
 
 // sendTargetLocked resolves the chat a message is about to be sent to and
-// applies the per-chat refusals: migrated groups and users who blocked the bot.
-func (s *Server) sendTargetLocked(raw string) (*chatState, *APIError) {
+// applies the per-chat refusals (see chatRefusalLocked) and the topic check.
+func (s *Server) sendTargetLocked(raw string, threadID int) (*chatState, *APIError) {
 	c, err := s.lookupChatLocked(raw)
 	if err != nil {
 		return nil, err
 	}
-	if c.migratedTo != 0 {
-		e := badRequest("group chat was upgraded to a supergroup chat")
-		e.MigrateToChatID = c.migratedTo
-		return nil, e
+	if err := s.chatRefusalLocked(c); err != nil {
+		return nil, err
 	}
-	if c.blocked {
-		return nil, &APIError{Code: http.StatusForbidden, Description: "Forbidden: bot was blocked by the user"}
+	if err := threadRefusalLocked(c, threadID); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

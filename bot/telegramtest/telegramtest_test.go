@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -101,6 +103,7 @@ func TestGetMeAndToken(t *testing.T) {
 
 func TestUnknownMethodAndBodyEncodings(t *testing.T) {
 	srv := newServer(t)
+	srv.NewUser(42, "Lan", "", "vi")
 	base := srv.URL() + "/bot" + srv.Token() + "/"
 
 	resp, err := http.Post(base+"noSuchMethod", "application/json", strings.NewReader("{}"))
@@ -221,6 +224,8 @@ func TestSendMessageWithKeyboardAndReply(t *testing.T) {
 func TestSendDocumentAndPhoto(t *testing.T) {
 	srv := newServer(t)
 	b := newBot(t, srv)
+	srv.NewGroup(-4001, "Văn phòng Sở")
+	srv.NewUser(42, "Lan", "", "vi")
 	data := []byte("Đơn vị,Số liệu\nA,1\n")
 
 	msg, err := b.SendDocument(deadline(t), &bot.SendDocumentParams{
@@ -255,13 +260,24 @@ func TestSendDocumentAndPhoto(t *testing.T) {
 		t.Errorf("unknown file_id: err = %v", err)
 	}
 
-	photo, err := b.SendPhoto(deadline(t), &bot.SendPhotoParams{ChatID: 42, Photo: &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader([]byte("png"))}})
+	chart := pngOf(t, 40, 30)
+	photo, err := b.SendPhoto(deadline(t), &bot.SendPhotoParams{ChatID: 42, Photo: &models.InputFileUpload{Filename: "chart.png", Data: bytes.NewReader(chart)}})
 	if err != nil {
 		t.Fatalf("SendPhoto: %v", err)
 	}
-	if len(photo.Photo) != 3 || photo.Photo[2].FileSize != 3 {
+	if len(photo.Photo) != 3 || photo.Photo[2].FileSize != len(chart) {
 		t.Errorf("photo sizes = %+v", photo.Photo)
 	}
+}
+
+// pngOf is a blank PNG of w×h pixels.
+func pngOf(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func TestGetFileAndDownload(t *testing.T) {
@@ -402,6 +418,9 @@ func TestBlockedUser(t *testing.T) {
 func TestRateLimits(t *testing.T) {
 	srv := newServer(t, telegramtest.WithLimits(telegramtest.Limits{PerChat: 1}))
 	b := newBot(t, srv)
+	for id := int64(42); id <= 44; id++ {
+		srv.NewUser(id, "Lan", "", "vi")
+	}
 	send := func(chat int64) error {
 		_, err := b.SendMessage(deadline(t), &bot.SendMessageParams{ChatID: chat, Text: "x"})
 		return err
@@ -468,6 +487,7 @@ func TestMigratedGroup(t *testing.T) {
 func TestFaults(t *testing.T) {
 	srv := newServer(t)
 	b := newBot(t, srv)
+	srv.NewUser(42, "Lan", "", "vi")
 	send := func(ctx context.Context) error {
 		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 42, Text: "x"})
 		return err
@@ -504,6 +524,7 @@ func TestFaults(t *testing.T) {
 func TestTextValidation(t *testing.T) {
 	srv := newServer(t)
 	b := newBot(t, srv)
+	srv.NewUser(42, "Lan", "", "vi")
 	send := func(text string, mode models.ParseMode) error {
 		_, err := b.SendMessage(deadline(t), &bot.SendMessageParams{ChatID: 42, Text: text, ParseMode: mode})
 		return err
@@ -546,6 +567,7 @@ func TestTextValidation(t *testing.T) {
 func TestCommandsActionsAndPins(t *testing.T) {
 	srv := newServer(t)
 	b := newBot(t, srv)
+	srv.NewUser(42, "Lan", "", "vi")
 	_, err := b.SetMyCommands(deadline(t), &bot.SetMyCommandsParams{
 		Commands:     []models.BotCommand{{Command: "nop", Description: "Nộp báo cáo"}},
 		Scope:        &models.BotCommandScopeChat{ChatID: -4001},
@@ -560,6 +582,7 @@ func TestCommandsActionsAndPins(t *testing.T) {
 	}
 
 	forum := srv.NewSupergroup(-1009876543210, "Các đơn vị", true)
+	srv.CreateTopic(forum.ID, 7)
 	msg, err := b.SendMessage(deadline(t), &bot.SendMessageParams{ChatID: forum.ID, MessageThreadID: 7, Text: "Hạn nộp"})
 	if err != nil || msg.MessageThreadID != 7 || !msg.IsTopicMessage {
 		t.Fatalf("forum send: %+v, %v", msg, err)
@@ -586,26 +609,38 @@ func TestCommandsActionsAndPins(t *testing.T) {
 	}
 }
 
+// hookURL is the webhook URL tests register: HTTPS on a port Telegram
+// allows; WebhookClientFor routes it to the test's own TLS server.
+const hookURL = "https://bot.example.gov.vn:8443/telegram"
+
+// newHook starts a TLS webhook receiver and a fake server delivering to it.
+func newHook(t *testing.T, h http.HandlerFunc, opts ...telegramtest.Option) *telegramtest.Server {
+	t.Helper()
+	hook := httptest.NewTLSServer(h)
+	t.Cleanup(hook.Close)
+	tlsConf := hook.Client().Transport.(*http.Transport).TLSClientConfig
+	opts = append(opts, telegramtest.WithWebhookClient(telegramtest.WebhookClientFor(hook.Listener.Addr().String(), tlsConf)))
+	return newServer(t, opts...)
+}
+
 func TestWebhookDelivery(t *testing.T) {
-	srv := newServer(t, telegramtest.WithWebhookRetry(telegramtest.WebhookRetry{Attempts: 3, Delay: time.Millisecond}))
-	b := newBot(t, srv)
 	type hit struct {
 		secret string
 		update models.Update
 	}
 	hits := make(chan hit, 8)
 	var calls atomic.Int32
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newHook(t, func(w http.ResponseWriter, r *http.Request) {
 		var u models.Update
 		_ = json.NewDecoder(r.Body).Decode(&u)
 		hits <- hit{r.Header.Get("X-Telegram-Bot-Api-Secret-Token"), u}
 		if calls.Add(1) == 1 {
-			w.WriteHeader(http.StatusInternalServerError) // forces one redelivery
+			w.WriteHeader(http.StatusInternalServerError) // Telegram retries the first failure at once
 		}
-	}))
-	defer hook.Close()
+	})
+	b := newBot(t, srv)
 
-	if _, err := b.SetWebhook(deadline(t), &bot.SetWebhookParams{URL: hook.URL, SecretToken: "s3cret"}); err != nil {
+	if _, err := b.SetWebhook(deadline(t), &bot.SetWebhookParams{URL: hookURL, SecretToken: "s3cret"}); err != nil {
 		t.Fatal(err)
 	}
 	user := srv.NewUser(42, "Lan", "", "")
@@ -637,7 +672,7 @@ func TestWebhookDelivery(t *testing.T) {
 		t.Errorf("getUpdates with webhook: status %d, want 409", resp.StatusCode)
 	}
 	info, err := b.GetWebhookInfo(deadline(t))
-	if err != nil || info.URL != hook.URL || info.LastErrorMessage == "" {
+	if err != nil || info.URL != hookURL || info.LastErrorMessage == "" {
 		t.Errorf("webhook info = %+v, %v", info, err)
 	}
 }

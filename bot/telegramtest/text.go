@@ -30,7 +30,11 @@ func utf16Len(s string) int {
 // its plain form. HTML is parsed and checked the way Telegram rejects it, so a
 // bot that forgets to escape a user's "<" fails in tests as it would live.
 // MarkdownV2 and Markdown are not validated; their length counts the markup.
+// A parse_mode Telegram does not know is refused.
 func checkText(text, parseMode string, caption bool) (string, *APIError) {
+	if err := checkParseMode(text, parseMode); err != nil {
+		return "", err
+	}
 	plain := text
 	if strings.EqualFold(parseMode, "HTML") {
 		var err *APIError
@@ -49,11 +53,12 @@ func checkText(text, parseMode string, caption bool) (string, *APIError) {
 	return plain, nil
 }
 
-// htmlTags are the tags Telegram's HTML parse mode supports.
+// htmlTags are the tags Telegram's HTML parse mode supports (Bot API
+// "HTML style"); span only as <span class="tg-spoiler">.
 var htmlTags = map[string]bool{
 	"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true,
 	"s": true, "strike": true, "del": true, "span": true, "tg-spoiler": true,
-	"a": true, "tg-emoji": true, "code": true, "pre": true, "blockquote": true,
+	"a": true, "tg-emoji": true, "tg-time": true, "code": true, "pre": true, "blockquote": true,
 }
 
 // parseHTML strips Telegram HTML to plain text, rejecting unknown or unbalanced tags.
@@ -84,7 +89,7 @@ func parseHTML(s string) (string, *APIError) {
 		closing := strings.HasPrefix(tag, "/")
 		name, _, _ := strings.Cut(strings.TrimPrefix(tag, "/"), " ")
 		name = strings.ToLower(name)
-		if !htmlTags[name] {
+		if !htmlTags[name] || (name == "span" && !closing && !strings.Contains(tag, `class="tg-spoiler"`)) {
 			return "", badRequest("can't parse entities: Unsupported start tag \"%s\" at byte offset %d", name, i)
 		}
 		if closing {

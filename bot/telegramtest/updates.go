@@ -25,13 +25,23 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 	}
 	var deadline <-chan time.Time
 	if timeout > 0 {
-		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		t := time.NewTimer(pollWait(timeout))
 		defer t.Stop()
 		deadline = t.C
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// A newer getUpdates ends this one, as in Telegram: two bot instances
+	// polling at once each see the other's conflict.
+	s.st.polls++
+	poll := s.st.polls
+	if s.st.waitingPolls > 0 {
+		s.updated.broadcast() // wake the older poll so it sees this one
+	}
 	for {
+		if poll != s.st.polls {
+			return nil, errPollConflict
+		}
 		if s.st.webhook.url != "" {
 			return nil, &APIError{Code: http.StatusConflict, Description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
 		}
@@ -44,20 +54,37 @@ func getUpdates(s *Server, ctx context.Context, p *params) (any, error) {
 			return batch, nil
 		}
 		ch := s.updated.wait()
+		s.st.waitingPolls++
 		s.mu.Unlock()
+		var err error
 		select {
 		case <-ch:
 		case <-deadline:
 			deadline = nil // answer with whatever is pending now, possibly nothing
 		case <-ctx.Done():
-			s.mu.Lock()
-			return nil, ctx.Err()
+			err = ctx.Err()
 		case <-s.done:
-			s.mu.Lock()
-			return nil, ErrClosed
+			err = ErrClosed
 		}
 		s.mu.Lock()
+		s.st.waitingPolls--
+		if err != nil {
+			return nil, err
+		}
 	}
+}
+
+// maxPollTimeout is the Bot API server's cap on a long poll (LONG_POLL_MAX_TIMEOUT).
+const maxPollTimeout = 50
+
+// pollWait is how long a getUpdates with timeout seconds may wait.
+func pollWait(timeout int) time.Duration {
+	return time.Duration(min(timeout, maxPollTimeout)) * time.Second
+}
+
+var errPollConflict = &APIError{
+	Code:        http.StatusConflict,
+	Description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
 }
 
 // confirmLocked applies a getUpdates offset: a positive one confirms (drops)
@@ -118,10 +145,27 @@ func (s *Server) enqueueLocked(u models.Update) models.Update {
 	if err != nil {
 		panic("telegramtest: encode update: " + err.Error())
 	}
-	s.st.pending = append(s.st.pending, pendingUpdate{id: u.ID, raw: raw})
+	s.st.pending = append(s.st.pending, &pendingUpdate{id: u.ID, raw: raw, chat: updateChat(u), date: s.now()})
 	s.updated.broadcast()
 	s.changed.broadcast()
 	return u
+}
+
+// updateChat is the chat an update belongs to, which orders its webhook delivery.
+func updateChat(u models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+		return u.CallbackQuery.Message.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
+		return u.CallbackQuery.Message.InaccessibleMessage.Chat.ID
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
 }
 
 // NewUser registers a user and the private chat with the bot; username and
@@ -131,7 +175,7 @@ func (s *Server) NewUser(id int64, firstName, username, languageCode string) mod
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.users[id] = u
-	s.addChatLocked(PrivateChat(u))
+	s.addChatLocked(PrivateChat(u)).started = true
 	return u
 }
 
@@ -270,6 +314,17 @@ func (s *Server) incomingLocked(chat models.Chat, from models.User, opts []Messa
 	if _, ok := s.st.users[from.ID]; !ok {
 		s.st.users[from.ID] = from
 	}
+	switch {
+	case c.chat.Type == models.ChatTypePrivate:
+		c.started = true // a user who writes to the bot has started it
+	case in.threadID != 0 && c.chat.IsForum:
+		if c.topics == nil {
+			c.topics = map[int]bool{}
+		}
+		if _, known := c.topics[in.threadID]; !known {
+			c.topics[in.threadID] = true // a message in a topic shows it exists
+		}
+	}
 	m := &models.Message{From: &from, MessageThreadID: in.threadID}
 	if in.replyTo != 0 {
 		if r := c.messages[in.replyTo]; r != nil {
@@ -293,7 +348,7 @@ func (s *Server) InjectCallback(from models.User, chatID int64, messageID int, d
 	c := s.chatLocked(chatID)
 	s.st.nextCallback++
 	id := "cbq-" + strconv.Itoa(s.st.nextCallback)
-	s.st.openCallbacks[id] = chatID
+	s.st.openCallbacks[id] = openCallback{chatID: chatID, at: s.now()}
 	q := &models.CallbackQuery{ID: id, From: from, ChatInstance: strconv.FormatInt(chatID, 10), Data: data}
 	if m := c.messages[messageID]; m != nil {
 		q.Message = models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: m}
@@ -316,7 +371,9 @@ func (s *Server) InjectUnblockedBy(u models.User) models.Update { return s.injec
 func (s *Server) injectMembership(u models.User, blocked bool) models.Update {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.chatLocked(u.ID).blocked = blocked
+	c := s.chatLocked(u.ID)
+	c.blocked = blocked
+	c.started = c.started || !blocked // unblocking restarts the bot
 	bot := s.botUser
 	member := models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{User: &bot}}
 	banned := models.ChatMember{Type: models.ChatMemberTypeBanned, Banned: &models.ChatMemberBanned{User: &bot}}

@@ -77,6 +77,9 @@ func (a *app) cmdRun(args []string) error {
 	if o.retention < 1 {
 		return usagef("--retention-days must be at least 1")
 	}
+	if err := checkWebhookConfig(o.webhookURL, a.getenv("REPORTBOT_WEBHOOK_SECRET")); err != nil {
+		return err
+	}
 	token := a.getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
 		fmt.Fprint(a.stderr, noToken)

@@ -49,7 +49,7 @@ func TestSIGTERMStopsEveryModeWithin10s(t *testing.T) {
 	defer srv.Close()
 	modes := map[string][]string{
 		"polling with --http": {"--http", freeAddr(t)},
-		"webhook with --http": {"--http", freeAddr(t), "--webhook-url", "http://" + freeAddr(t) + "/tg", "--listen", "127.0.0.1:0"},
+		"webhook with --http": {"--http", freeAddr(t), "--webhook-url", "https://bot.example.gov.vn:8443/tg", "--listen", "127.0.0.1:0"},
 	}
 	for name, extra := range modes {
 		t.Run(name, func(t *testing.T) {
