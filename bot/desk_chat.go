@@ -44,8 +44,27 @@ func (b *Bot) setDeskMenuButton(ctx context.Context, m db.Member, lang string) {
 	if b.cfg.DeskURL == "" || !slices.Contains(deskMenuRoles, m.Role) {
 		return
 	}
-	_, err := b.tg.SetChatMenuButton(ctx, &tgbot.SetChatMenuButtonParams{ChatID: m.TelegramID,
-		MenuButton: models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: tr(lang, "desk.button"), WebApp: models.WebAppInfo{URL: b.cfg.DeskURL}}})
+	b.setMenuButton(ctx, m.TelegramID, models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: tr(lang, "desk.button"),
+		WebApp: models.WebAppInfo{URL: b.cfg.DeskURL}})
+}
+
+// leaveDeskMenuButton puts the default menu button back for a member an
+// invite moved from a role with the desk to one without (was: the old
+// membership, nil for a newcomer).
+func (b *Bot) leaveDeskMenuButton(ctx context.Context, was *db.Member, now db.Member) {
+	if was != nil && slices.Contains(deskMenuRoles, was.Role) && !slices.Contains(deskMenuRoles, now.Role) {
+		b.resetMenuButton(ctx, now.TelegramID)
+	}
+}
+
+// resetMenuButton puts Telegram's default menu button back in a private
+// chat: the desk's button must not outlive the role that had it.
+func (b *Bot) resetMenuButton(ctx context.Context, telegramID int64) {
+	b.setMenuButton(ctx, telegramID, models.MenuButtonDefault{Type: models.MenuButtonTypeDefault})
+}
+
+func (b *Bot) setMenuButton(ctx context.Context, telegramID int64, button models.InputMenuButton) {
+	_, err := b.tg.SetChatMenuButton(ctx, &tgbot.SetChatMenuButtonParams{ChatID: telegramID, MenuButton: button})
 	if err != nil {
 		b.log.Warn("set menu button", "err", redact(err.Error(), b.cfg.Token))
 	}

@@ -197,10 +197,8 @@ func TestDeskWebLoginSessionCSRFAndEnd(t *testing.T) {
 	}
 }
 
-func TestDeskLinkExpiresAndRemovalEndsTheSession(t *testing.T) {
+func TestDeskLinkExpires(t *testing.T) {
 	f := newDeskFixture(t)
-	s := f.webLogin(f.head)
-
 	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/web")
 	msg := f.waitText(f.staff.ID, "login?t=")
 	token := regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(msg.Text)[1]
@@ -208,13 +206,65 @@ func TestDeskLinkExpiresAndRemovalEndsTheSession(t *testing.T) {
 	if res := f.openLink(token); res.Header.Get("Set-Cookie") != "" {
 		t.Error("an 11-minute-old link still signs in")
 	}
+}
 
-	f.removeMember(f.head)
-	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 403 {
-		t.Errorf("a removed member's session: %d, want 403", res.StatusCode)
+// Confirming /remove ends the member's desk at once: their browser session
+// is refused on its next request, an unused sign-in link no longer signs
+// in, and their menu button no longer opens the desk.
+func TestDeskRemovalEndsSessionsLinksAndMenuButton(t *testing.T) {
+	f := newDeskFixture(t)
+	clerk := f.srv.NewUser(2002, "Lê Thị Văn", "van", "vi")
+	f.join(clerk, "", db.RoleOffice)
+	s := f.webLogin(f.staff)
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/web")
+	ctx, cancel := telegramtest.Within(5 * time.Second)
+	defer cancel()
+	links, err := f.srv.WaitCount(ctx, 2, func(m telegramtest.Sent) bool {
+		return m.ChatID == f.staff.ID && strings.Contains(m.Text, "login?t=")
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if res, _ := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 401 {
-		t.Errorf("after removal the session is gone: %d, want 401", res.StatusCode)
+	unused := regexp.MustCompile(`login\?t=(\S+)`).FindStringSubmatch(links[1].Text)[1]
+	if b, _ := f.srv.MenuButtonOf(f.staff.ID); b.Type != "web_app" {
+		t.Fatalf("before removal the menu button is %+v", b)
+	}
+
+	f.srv.InjectText(telegramtest.PrivateChat(clerk), clerk, "/remove @binh")
+	f.press(clerk, f.waitText(clerk.ID, "có chắc muốn xoá Trần Thị Bình"), "Xoá")
+	f.waitText(f.staff.ID, "đã kết thúc quyền sử dụng bot")
+	if res, body := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 401 && res.StatusCode != 403 {
+		t.Errorf("the removed member's session, right after removal: %d %s, want 401 or 403", res.StatusCode, body)
+	}
+	res := f.openLink(unused)
+	if res.Header.Get("Set-Cookie") != "" || !strings.Contains(res.Header.Get("Location"), "login-invalid") {
+		t.Errorf("the removed member's unused link: %d %q %q", res.StatusCode, res.Header.Get("Set-Cookie"), res.Header.Get("Location"))
+	}
+	// The button is reset inside the press's handler, before its edit goes out.
+	ctx, cancel = telegramtest.Within(5 * time.Second)
+	defer cancel()
+	if _, err := f.srv.WaitSent(ctx, func(m telegramtest.Sent) bool {
+		return m.Method == "editMessageText" && m.ChatID == clerk.ID && strings.Contains(m.Text, "Đã xoá Trần Thị Bình")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := f.srv.MenuButtonOf(f.staff.ID); !ok || b.Type != "default" {
+		t.Errorf("the removed member's menu button: %+v %v, want the default", b, ok)
+	}
+}
+
+// A member an invite moves out of the Office gets the default menu button
+// back, and the old role's browser session ends.
+func TestDeskMoveAwayFromTheOfficeResetsTheMenuButton(t *testing.T) {
+	f := newDeskFixture(t)
+	s := f.webLogin(f.staff)
+	f.srv.InjectText(telegramtest.PrivateChat(f.staff), f.staff, "/start "+f.invite("VP", db.RoleHead))
+	f.waitText(f.staff.ID, "Đồng chí đã tham gia bot với vai trò Thủ trưởng đơn vị")
+	if b, ok := f.srv.MenuButtonOf(f.staff.ID); !ok || b.Type != "default" {
+		t.Errorf("menu button after moving to a unit: %+v %v, want the default", b, ok)
+	}
+	if res, body := s.do("GET", "/app/api/me", "", nil); res.StatusCode != 401 {
+		t.Errorf("the Office session after the move: %d %s, want 401", res.StatusCode, body)
 	}
 }
 

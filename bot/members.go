@@ -236,8 +236,9 @@ func (b *Bot) memberLabel(r *Request, m db.Member) string {
 	return m.Name + " (" + where + ")"
 }
 
-// onRemoveButton ends the membership the confirmation names, tells the
-// person, clears their command menu, and closes the confirmation so a
+// onRemoveButton ends the membership the confirmation names (and with it
+// their desk sessions and sign-in links), tells the person, clears their
+// command menu and menu button, and closes the confirmation so a
 // second clerk sees what was done, by whom and when.
 func (b *Bot) onRemoveButton(r *Request, c Callback) error {
 	target, err := b.store.Read(r.ctx).Member(c.ID)
@@ -288,11 +289,13 @@ func (b *Bot) decidedBy(r *Request) string {
 	return "\n" + r.T("decided.by", r.Member.Name, formatDateTime(b.store.Now(), b.loc))
 }
 
-// clearMenu takes a removed member's command menu away; a failure is
-// logged: the router refuses their commands anyway.
+// clearMenu takes a removed member's command menu away and puts the
+// default menu button back (it may have opened the desk); a failure is
+// logged: the router and the desk refuse them anyway.
 func (b *Bot) clearMenu(ctx context.Context, telegramID int64) {
 	_, err := b.tg.DeleteMyCommands(ctx, &tgbot.DeleteMyCommandsParams{Scope: &models.BotCommandScopeChat{ChatID: telegramID}})
 	if err != nil {
 		b.log.Warn("clear command menu", "err", redact(err.Error(), b.cfg.Token))
 	}
+	b.resetMenuButton(ctx, telegramID) // desk_chat.go
 }

@@ -61,9 +61,11 @@ func (b *Bot) cmdStart(r *Request) error {
 	case err != nil:
 		return err
 	}
+	was := r.Member
 	r.Member = &m
 	r.Lang = pickLang(m.Lang, r.Ev.From.Lang)
 	b.setMemberCommands(r.ctx, m, r.Lang)
+	b.leaveDeskMenuButton(r.ctx, was, m) // desk_chat.go
 	return b.greet(r)
 }
 

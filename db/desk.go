@@ -85,11 +85,26 @@ func (r *Reader) DeskSession(id string, now time.Time) (DeskSession, error) {
 	return s, notFound(err)
 }
 
-// EndDeskSessions ends every session of a member (removed from the
-// department) and every expired session of anyone.
+// EndDeskSessions ends every session of a member (signed out) and every
+// expired session of anyone.
 func (tx *Tx) EndDeskSessions(memberID int64) error {
 	_, err := tx.exec(`DELETE FROM desk_sessions WHERE member_id = ? OR expires_at <= ?`, memberID, tx.now.Unix())
 	return err
+}
+
+// endDeskAccess ends the desk sessions and unused sign-in links of every
+// membership of a Telegram user, in the transaction that ends their
+// membership: a removed member's browser is refused on its very next
+// request, not when it happens to come back. Used links stay as history.
+func (tx *Tx) endDeskAccess(telegramID int64) error {
+	const theirs = `member_id IN (SELECT id FROM members WHERE telegram_id = ?)`
+	if _, err := tx.exec(`DELETE FROM desk_sessions WHERE `+theirs, telegramID); err != nil {
+		return fmt.Errorf("end desk sessions: %w", err)
+	}
+	if _, err := tx.exec(`DELETE FROM desk_logins WHERE used_at IS NULL AND `+theirs, telegramID); err != nil {
+		return fmt.Errorf("end desk sign-in links: %w", err)
+	}
+	return nil
 }
 
 // SubmissionFile finds one stored file by its id, with the assignment its

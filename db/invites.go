@@ -91,6 +91,10 @@ func (tx *Tx) RedeemInvite(token string, j Joiner) (Member, error) {
 	if _, err := tx.exec(`UPDATE members SET removed_at = ? WHERE telegram_id = ? AND removed_at IS NULL`, tx.now.Unix(), j.TelegramID); err != nil {
 		return Member{}, err
 	}
+	// The old membership's desk sessions spoke for its role, not the new one.
+	if err := tx.endDeskAccess(j.TelegramID); err != nil {
+		return Member{}, err
+	}
 	m := Member{TelegramID: j.TelegramID, Name: j.Name, Username: j.Username, UnitID: unitID.Int64, Role: inv.Role, JoinedAt: tx.now}
 	res, err := tx.exec(`INSERT INTO members (telegram_id, name, username, unit_id, role, lang, joined_at) VALUES (?, ?, ?, ?, ?, '', ?)`,
 		m.TelegramID, m.Name, m.Username, nullID(m.UnitID), m.Role, m.JoinedAt.Unix())

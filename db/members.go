@@ -147,16 +147,17 @@ func (tx *Tx) SetUnreachable(telegramID int64, unreachable bool) (changed bool, 
 	return n > 0, nil
 }
 
-// RemoveMember ends a membership; history keeps the row.
+// RemoveMember ends a membership, with its desk sessions and unused
+// sign-in links; history keeps the row.
 func (tx *Tx) RemoveMember(memberID int64) error {
-	res, err := tx.exec(`UPDATE members SET removed_at = ? WHERE id = ? AND removed_at IS NULL`, tx.now.Unix(), memberID)
+	var telegramID int64
+	err := tx.queryRow(`UPDATE members SET removed_at = ? WHERE id = ? AND removed_at IS NULL RETURNING telegram_id`, tx.now.Unix(), memberID).Scan(&telegramID)
 	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+		return notFound(err)
 	}
 	// A question the bot asked them can no longer be answered.
-	_, err = tx.exec(`DELETE FROM pending_inputs WHERE telegram_id = (SELECT telegram_id FROM members WHERE id = ?)`, memberID)
-	return err
+	if _, err := tx.exec(`DELETE FROM pending_inputs WHERE telegram_id = ?`, telegramID); err != nil {
+		return err
+	}
+	return tx.endDeskAccess(telegramID) // desk.go
 }

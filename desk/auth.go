@@ -147,10 +147,8 @@ func (s *Server) recognise(r *http.Request) (caller, error) {
 		return caller{}, err
 	}
 	if !m.RemovedAt.IsZero() {
-		// Removed from the department: the session ends here.
-		if err := s.store.Tx(r.Context(), func(tx *db.Tx) error { return tx.EndDeskSessions(m.ID) }); err != nil {
-			return caller{}, err
-		}
+		// Removal ends the sessions in its own transaction; this only
+		// guards against a session outliving it some other way.
 		return caller{}, errForbidden
 	}
 	return caller{Member: m, Lang: s.core.Lang(m.Lang, ""), CSRF: sess.CSRF}, nil
