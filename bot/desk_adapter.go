@@ -14,7 +14,6 @@ import (
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/desk"
 	"github.com/reportbot/reportbot/export"
-	"github.com/reportbot/reportbot/reminders"
 	"github.com/reportbot/reportbot/reporting"
 )
 
@@ -112,10 +111,10 @@ func (c deskCore) Grid(ctx context.Context, lang, selection string) (desk.Grid, 
 		return desk.Grid{}, err
 	}
 	g := buildGrid(views, now, lang)
-	out := desk.Grid{Columns: []desk.Column{}, Rows: []desk.Row{}, Obligations: []desk.Named{}, Periods: []string{}}
+	out := desk.Grid{Columns: []desk.Column{}, Rows: []desk.Row{}, Obligations: []desk.Named{}, Periods: []desk.Named{}}
 	for _, v := range views {
 		out.Columns = append(out.Columns, desk.Column{Obligation: v.Obligation.Code, Title: obligationTitle(v.Obligation, lang),
-			Period: v.Period.Key, PeriodName: reminders.PeriodName(v.Period.Key, lang), Deadline: formatDate(v.Period.DeadlineAt, b.loc)})
+			Period: v.Period.Key, PeriodName: deskPeriodName(v.Obligation, v.Period.Key, lang), Deadline: formatDate(v.Period.DeadlineAt, b.loc)})
 	}
 	for _, u := range g.units {
 		row := desk.Row{UnitID: u.ID, Code: u.Code, Name: unitName(u, lang)}
@@ -141,11 +140,11 @@ func (c deskCore) Grid(ctx context.Context, lang, selection string) (desk.Grid, 
 		for _, p := range periods {
 			if !seen[p.Key] && !p.Start.After(now.AddDate(1, 0, 0)) {
 				seen[p.Key] = true
-				out.Periods = append(out.Periods, p.Key)
+				out.Periods = append(out.Periods, desk.Named{Code: p.Key, Name: b.deskPeriodDated(o, p, lang)})
 			}
 		}
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(out.Periods)))
+	sort.Slice(out.Periods, func(i, j int) bool { return out.Periods[i].Code > out.Periods[j].Code })
 	return out, nil
 }
 
@@ -166,21 +165,21 @@ func (c deskCore) Unit(ctx context.Context, lang string, unitID int64) (desk.Uni
 	}
 	names := memberNames{rd: rd, names: map[int64]string{}}
 	page := desk.UnitPage{UnitID: u.ID, Code: u.Code, Name: unitName(u, lang), Items: []desk.UnitItem{}, Audit: []desk.AuditLine{}}
-	var subjects []string
+	about := auditSubjects{}
 	for i := len(items) - 1; i >= 0; i-- { // latest deadline first
 		it := items[i]
 		view := desk.UnitItem{AssignmentID: it.ID, Obligation: it.Obligation.Code, Title: obligationTitle(it.Obligation, lang),
-			PeriodName: reminders.PeriodName(it.Period.Key, lang), Deadline: formatDate(it.DeadlineAt, b.loc),
+			PeriodName: deskPeriodName(it.Obligation, it.Period.Key, lang), Deadline: formatDate(it.DeadlineAt, b.loc),
 			State: deskState(stateOf(it, now), lang), Open: it.Open(),
 			Submissions: []desk.SubmissionView{}, Extensions: []desk.ExtensionView{}}
-		subjects = append(subjects, fmt.Sprintf("assignment:%d", it.ID))
+		about.item(b, it, lang)
 		subs, err := rd.Submissions(it.ID)
 		if err != nil {
 			return desk.UnitPage{}, err
 		}
 		for j := len(subs) - 1; j >= 0; j-- { // newest version first
 			s := subs[j]
-			subjects = append(subjects, fmt.Sprintf("submission:%d", s.ID))
+			about.submission(s, it, lang)
 			sv := desk.SubmissionView{ID: s.ID, Version: s.Version, Receipt: s.Receipt(), DocNumber: s.DocNumber,
 				ReceivedAt: formatDateTime(s.ReceivedAt, b.loc), SentBy: names.of(s.MemberID), Source: string(s.Source),
 				Timeliness: b.lateness(lang, s, it), Status: string(s.Status), StatusText: reporting.ReviewName(s.Status, lang),
@@ -195,30 +194,21 @@ func (c deskCore) Unit(ctx context.Context, lang string, unitID int64) (desk.Uni
 			return desk.UnitPage{}, err
 		}
 		for _, e := range exts {
-			subjects = append(subjects, fmt.Sprintf("extension:%d", e.ID))
+			about.extension(b, e, lang)
 			view.Extensions = append(view.Extensions, desk.ExtensionView{ID: e.ID, Reason: e.Reason,
 				Proposed: formatDate(e.ProposedAt, b.loc), Status: string(e.Status), StatusText: tr(lang, "desk.ext_"+string(e.Status))})
 		}
 		page.Items = append(page.Items, view)
 	}
-	trail, err := rd.AuditAbout(subjects)
+	trail, err := rd.AuditAbout(about.keys())
 	if err != nil {
 		return desk.UnitPage{}, err
 	}
 	for _, e := range trail {
 		page.Audit = append(page.Audit, desk.AuditLine{At: formatDateTime(e.At, b.loc), Who: names.of(e.MemberID),
-			Action: auditLabel(lang, e.Action), Detail: e.Detail})
+			Action: auditLabel(lang, e.Action), Detail: about.detail(e, lang)})
 	}
 	return page, nil
-}
-
-// auditLabel names an audit action in lang; actions the desk has no words
-// for are shown as recorded.
-func auditLabel(lang, action string) string {
-	if _, ok := textsVI["desk.audit_"+action]; !ok {
-		return action
-	}
-	return tr(lang, "desk.audit_"+action)
 }
 
 // memberNames looks members' names up once each.
@@ -263,7 +253,7 @@ func (c deskCore) Register(ctx context.Context, lang, query string) ([]desk.Regi
 	for _, e := range entries {
 		out = append(out, desk.RegisterRow{Receipt: e.Receipt(), ReceivedAt: formatDateTime(e.ReceivedAt, b.loc), UnitID: e.Item.UnitID,
 			Unit: e.Item.Unit.Code + " — " + unitName(e.Item.Unit, lang), Obligation: obligationTitle(e.Item.Obligation, lang),
-			PeriodName: reminders.PeriodName(e.Item.Period.Key, lang), DocNumber: e.DocNumber,
+			PeriodName: b.deskPeriodDated(e.Item.Obligation, e.Item.Period, lang), DocNumber: e.DocNumber,
 			Status: reporting.ReviewName(e.Status, lang), Files: deskFiles(e.Files, lang)})
 	}
 	return out, nil

@@ -129,6 +129,10 @@ func TestDeskBrowserOfficeFiltersOpensUnitAndAccepts(t *testing.T) {
 	}
 	screenshot(t, ctx, "desk-desktop.png", 1280, 900)
 	screenshot(t, ctx, "desk-phone.png", 390, 844)
+	// The period filter names periods in words; its values stay the keys.
+	if opt := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#f-period option[value="2026-H1"]').textContent`)); opt != "6 tháng đầu năm 2026" {
+		t.Errorf("the period filter shows 2026-H1 as %q", opt)
+	}
 	run(t, ctx, chromedp.SetValue(chromedp.CSS(`#f-state`), "received"))
 	value(t, ctx, chromedp.Evaluate[bool](`document.getElementById("f-state").dispatchEvent(new Event("change"))`))
 	shown := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#grid tbody tr").length`))
@@ -156,6 +160,10 @@ func TestDeskBrowserOfficeFiltersOpensUnitAndAccepts(t *testing.T) {
 	)
 	f.waitText(f.head.ID, "Văn phòng Sở đã tiếp nhận")
 	f.waitText(f.office.ID, "Trần Thị Bình đã tiếp nhận báo cáo mã 1/2026")
+	audit := value(t, ctx, chromedp.Text(chromedp.CSS(`#unit-audit`)))
+	if !strings.Contains(audit, "Tiếp nhận — Mã tiếp nhận 1/2026 (phiên bản 1) — BC6T, kỳ 6 tháng đầu năm 2026") || rawKeys.MatchString(audit) {
+		t.Errorf("the audit trail reads:\n%s", audit)
+	}
 
 	// The register finds the report by its số/ký hiệu.
 	run(t, ctx,

@@ -60,7 +60,7 @@ type Grid struct {
 	Rows        []Row    `json:"rows"`
 	Legend      []State  `json:"legend"`
 	Obligations []Named  `json:"obligations"` // every open obligation, for the filter
-	Periods     []string `json:"periods"`     // period keys of the open obligations, newest first
+	Periods     []Named  `json:"periods"`     // periods of the open obligations (key and name), newest first
 }
 
 // Column is one obligation's period.

@@ -125,7 +125,7 @@
     const q = new URLSearchParams({ obligation: $("f-obligation").value, period: $("f-period").value });
     try { grid = await getJSON("/app/api/grid?" + q); } catch (e) { refuse(e); return; }
     fillSelect($("f-obligation"), grid.obligations.map((o) => [o.code, o.code + " — " + o.name]));
-    fillSelect($("f-period"), grid.periods.map((p) => [p, p]));
+    fillSelect($("f-period"), grid.periods.map((p) => [p.code, p.name]));
     fillSelect($("f-state"), grid.legend.map((s) => [s.key, s.symbol + " " + s.label]));
     $("legend").replaceChildren(...grid.legend.map((s) => el("li", {}, el("span", { class: "mark", fill: s.fill, text: s.symbol }), " " + s.label)));
     drawGrid();
