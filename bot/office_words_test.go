@@ -25,6 +25,9 @@ func TestOverdueSaysWhyAHeadCannotBeReached(t *testing.T) {
 	c.srv.Block(blocker.ID)
 	c.queueOutbox(db.OutMessage{ChatID: c.head.ID, Text: "Nhắc An"}, db.OutMessage{ChatID: blocker.ID, Text: "Nhắc Bình"})
 	c.flushOutbox()
+	// The Office hears of each at once, with what to ask of them.
+	c.waitMethod("", officeChat.ID, "Đồng chí Trần Thị Bình (Văn phòng Sở) đã chặn bot nên không nhận được nhắc nhở. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí bỏ chặn bot")
+	c.waitMethod("", officeChat.ID, "Đồng chí Nguyễn Văn An (Phòng Tổ chức, biên chế và tổ chức phi chính phủ) chưa mở bot")
 	r := c.store.Read(context.Background())
 	for id, want := range map[int64]db.Reachability{c.head.ID: db.UnreachableNotStarted, blocker.ID: db.UnreachableBlocked} {
 		if m, err := r.MemberByTelegramID(id); err != nil || m.UnreachableAt.IsZero() || m.Unreachable != want {

@@ -205,7 +205,7 @@ var textsEN = map[string]string{
 	"summary.thanks":     ". Thank you all!",
 	"office.clock_jump":  "⚠️ The server's clock jumped (from %s to %s). This minute's reminder round was held back so that nothing is marked skipped or reported overdue by mistake; reminders are re-planned from the database. Please check the server's time synchronisation.",
 	"office.quarantine":  "⚠️ At start-up the bot found %d report files the database does not know (usually after an older backup was restored). They were not deleted but moved to the quarantine folder %s on the server; please have an administrator check them and, if needed, ask the units to send those reports again.",
-	"office.unreachable": "⚠️ %s has blocked the bot and gets no reminders. The bot will reach them again once they write to it; please contact them directly.",
+	"office.unreachable": "⚠️ %s has blocked the bot and gets no reminders. Please contact them directly and ask them to unblock it (Unblock in their chat with the bot); the bot reaches them again once they write to it.",
 
 	"console.not_allowed":       "This button is only for the Department Office and administrators.",
 	"console.unknown_selection": "No report or period \"%s\". Report codes: %s. Write periods like 2026-H1, 2026-Q2, 2026-06 or 2026.",

@@ -211,7 +211,7 @@ var textsVI = map[string]string{
 	"summary.thanks":     ". Cảm ơn các đơn vị!",
 	"office.clock_jump":  "⚠️ Đồng hồ của máy chủ vừa thay đổi đột ngột (từ %s sang %s). Lượt nhắc việc của phút này đã tạm dừng để không đánh dấu bỏ qua hay gửi nhầm thông báo quá hạn; lịch nhắc được lập lại từ cơ sở dữ liệu. Đề nghị kiểm tra việc đồng bộ thời gian của máy chủ.",
 	"office.quarantine":  "⚠️ Khi khởi động, bot tìm thấy %d tệp báo cáo không có trong cơ sở dữ liệu (thường do khôi phục một bản sao lưu cũ). Các tệp này không bị xoá mà được chuyển vào thư mục cách ly %s trên máy chủ; đề nghị Quản trị viên đối chiếu và, nếu cần, đề nghị đơn vị gửi lại báo cáo.",
-	"office.unreachable": "⚠️ %s đã chặn bot nên không nhận được nhắc nhở. Bot sẽ gửi lại khi người này nhắn tin cho bot; đề nghị Văn phòng Sở liên hệ trực tiếp.",
+	"office.unreachable": "⚠️ Đồng chí %s đã chặn bot nên không nhận được nhắc nhở. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí bỏ chặn bot (bấm «Bỏ chặn» trong cuộc trò chuyện với bot); bot sẽ gửi lại khi đồng chí nhắn tin cho bot.",
 
 	// The Office's console.
 	"console.not_allowed":       "Nút này chỉ dành cho Văn phòng Sở và Quản trị viên.",
