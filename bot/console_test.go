@@ -336,9 +336,7 @@ func TestEveryRoleTimesEveryConsoleCommand(t *testing.T) {
 
 func TestCommandsWithTheBotsNameWorkInTheOfficeGroup(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
-	officeChat := c.srv.NewGroup(-500, "Văn phòng Sở")
-	c.srv.InjectText(officeChat, c.admin, "/bind office")
-	c.waitMethod("", officeChat.ID, "Văn phòng")
+	officeChat := c.bindOfficeChat()
 	c.srv.InjectText(officeChat, c.office, "/status@"+c.bot.Username()+" BC6T")
 	c.waitMethod("sendPhoto", officeChat.ID, "6 tháng đầu năm 2026")
 	c.srv.InjectText(officeChat, c.head, "/overdue@"+c.bot.Username())

@@ -90,28 +90,46 @@ func (b *Bot) officeDigest(r *db.Reader, lang string, now, day time.Time) ([]db.
 }
 
 // reachNote says, for the Office, why a unit may not have heard its
-// reminders: nobody joined, the head did not join, or the heads blocked the
-// bot.
+// reminders, and what to do: nobody joined, the head did not join, or no
+// head can be written to, because they blocked the bot or never opened a
+// chat with it (unknown when the heads differ, or it was not recorded).
 func reachNote(lang string, ms []db.Member) string {
 	if len(ms) == 0 {
 		return tr(lang, "digest.nobody")
 	}
-	heads, blocked := 0, 0
+	heads, unreachable := 0, 0
+	why := db.Reachable
 	for _, m := range ms {
-		if m.Role == db.RoleHead {
-			heads++
-			if !m.UnreachableAt.IsZero() {
-				blocked++
-			}
+		if m.Role != db.RoleHead {
+			continue
+		}
+		heads++
+		if m.UnreachableAt.IsZero() {
+			continue
+		}
+		if unreachable++; unreachable == 1 {
+			why = m.Unreachable
+		} else if why != m.Unreachable {
+			why = db.UnreachableUnknown
 		}
 	}
 	switch {
 	case heads == 0:
 		return tr(lang, "digest.no_head")
-	case blocked == heads:
-		return tr(lang, "digest.unreachable")
+	case unreachable == heads:
+		return tr(lang, "digest.head_"+reachKey(why))
 	}
 	return ""
+}
+
+// reachKey names a member's unreachability in the catalogs' keys
+// ("reach.blocked", "digest.head_not_started", …).
+func reachKey(why db.Reachability) string {
+	switch why {
+	case db.UnreachableBlocked, db.UnreachableNotStarted:
+		return string(why)
+	}
+	return string(db.UnreachableUnknown)
 }
 
 // weeklyDigest lists, for the group, the deadlines of the next 14 days of
@@ -127,10 +145,13 @@ func (b *Bot) weeklyDigest(r *db.Reader, pl *reminders.Planner, lang string, now
 		if !s.Obligation.Announce || s.Units == 0 {
 			continue
 		}
-		p := s.Period
-		line := tr(lang, "digest.week_line", obligationTitle(s.Obligation, lang), reminders.PeriodName(p.Key, lang),
-			weekday(p.DeadlineAt, b.loc, lang), formatDate(p.DeadlineAt, b.loc), b.when(lang, p.DeadlineAt, now), s.Submitted, s.Units)
-		if reason := b.movedReason(pl, lang, db.Item{Assignment: db.Assignment{DeadlineAt: p.DeadlineAt}, Period: p}); reason != "" {
+		p, it := s.Period, periodItem(s.Obligation, s.Period)
+		title, period, when := obligationTitle(s.Obligation, lang), reminders.PeriodName(p.Key, lang), b.when(lang, p.DeadlineAt, now)
+		line := tr(lang, "digest.week_line", title, period, weekday(p.DeadlineAt, b.loc, lang), formatDate(p.DeadlineAt, b.loc), when, s.Submitted, s.Units)
+		if worded := b.deadlineWording(lang, it); worded != "" {
+			line = tr(lang, "digest.week_worded", title, period, worded, weekday(p.DeadlineAt, b.loc, lang), when, s.Submitted, s.Units)
+		}
+		if reason := b.movedReason(pl, lang, it); reason != "" {
 			line += tr(lang, "digest.week_moved", formatDate(p.DueAt, b.loc), reason)
 		}
 		lines = append(lines, line)

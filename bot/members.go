@@ -59,7 +59,7 @@ func (b *Bot) cmdMembers(r *Request) error {
 			line += " @" + m.Username
 		}
 		if !m.UnreachableAt.IsZero() {
-			line += " " + r.T("overdue.blocked")
+			line += " " + r.T("reach."+reachKey(m.Unreachable))
 		}
 		lines = append(lines, line)
 	}

@@ -31,6 +31,15 @@ const (
 	RefusedTopicGone
 )
 
+// reachability is what a refusal of a member's private chat records of
+// them: blocked, or never opened a chat with the bot.
+func (r Refusal) reachability() db.Reachability {
+	if r == RefusedNotStarted {
+		return db.UnreachableNotStarted
+	}
+	return db.UnreachableBlocked
+}
+
 // refusalOf reads a refused call's error; 0 means the error is no refusal of
 // the chat.
 func refusalOf(err error, m db.OutMessage) Refusal {

@@ -222,7 +222,7 @@ func (b *Bot) route(r *Request) error {
 	}
 	if r.Member != nil && !r.Member.UnreachableAt.IsZero() && ev.Private() {
 		// They wrote to us, so we can reach them again.
-		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.SetUnreachable(ev.From.ID, false); return err }); err != nil {
+		if err := r.Tx(func(tx *db.Tx) error { _, err := tx.SetUnreachable(ev.From.ID, db.Reachable); return err }); err != nil {
 			return err
 		}
 	}
@@ -376,7 +376,11 @@ func (b *Bot) chatChanged(r *Request) error {
 		if ev.MigrateToChat != 0 {
 			return tx.MigrateChat(ev.ChatID, ev.MigrateToChat)
 		}
-		_, err := tx.SetUnreachable(ev.From.ID, *ev.BlockedBot)
+		why := db.Reachable
+		if *ev.BlockedBot {
+			why = db.UnreachableBlocked
+		}
+		_, err := tx.SetUnreachable(ev.From.ID, why)
 		return err
 	})
 }

@@ -463,7 +463,7 @@ func (s *Sender) hold(ctx context.Context, m db.OutMessage, reason string, why R
 			return err
 		}
 		var err error
-		if changed, err = tx.SetUnreachable(m.ChatID, true); err != nil || !changed || memberID != 0 {
+		if changed, err = tx.SetUnreachable(m.ChatID, why.reachability()); err != nil || !changed || memberID != 0 {
 			return err
 		}
 		if mem, err := tx.Reader().MemberByTelegramID(m.ChatID); err == nil {

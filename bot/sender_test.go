@@ -544,7 +544,7 @@ func TestSenderHoldsBlockedUser(t *testing.T) {
 	// The member comes back: the held reminders stay held (stale by now).
 	f.srv.Unblock(42)
 	if err := f.store.Tx(context.Background(), func(tx *db.Tx) error {
-		_, err := tx.SetUnreachable(42, false)
+		_, err := tx.SetUnreachable(42, db.Reachable)
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -238,11 +238,16 @@ func (b *Bot) statusMessage(r *Request, views []periodView, now time.Time) (stri
 	return sb.String(), kb, nil
 }
 
-// periodHeader names an obligation's period, its deadline and the days left.
+// periodHeader names an obligation's period, its deadline (as the document
+// words it, when the rule has a wording) and the days left.
 func (b *Bot) periodHeader(lang string, v periodView, now time.Time) string {
 	when := b.when(lang, v.Period.DeadlineAt, now)
-	return tr(lang, "status.header", v.Obligation.Code, obligationTitle(v.Obligation, lang), reminders.PeriodName(v.Period.Key, lang),
-		formatDate(v.Period.DeadlineAt, b.loc), weekday(v.Period.DeadlineAt, b.loc, lang), when)
+	key, deadline := "status.header", formatDate(v.Period.DeadlineAt, b.loc)
+	if worded := b.deadlineWording(lang, periodItem(v.Obligation, v.Period)); worded != "" {
+		key, deadline = "status.header_worded", worded
+	}
+	return tr(lang, key, v.Obligation.Code, obligationTitle(v.Obligation, lang), reminders.PeriodName(v.Period.Key, lang),
+		deadline, weekday(v.Period.DeadlineAt, b.loc, lang), when)
 }
 
 // lateNote adds "days late" to a late unit's line.
@@ -448,13 +453,14 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 		return "", err
 	}
 	line := fmt.Sprintf("🕒 %s — %s: %s", it.Unit.Code, unitName(it.Unit, r.Lang), r.T("status.days_late", b.daysLate(it, now)))
-	var heads []string
+	var heads, todo []string
 	reachable := 0
 	for _, m := range members {
 		if m.Role == db.RoleHead {
 			h := m.Name
 			if !m.UnreachableAt.IsZero() {
-				h += " " + r.T("overdue.blocked")
+				h += " " + r.T("reach."+reachKey(m.Unreachable))
+				todo = append(todo, r.T("reach."+reachKey(m.Unreachable)+"_todo", m.Name))
 			}
 			heads = append(heads, h)
 		}
@@ -466,6 +472,9 @@ func (b *Bot) overdueLine(r *Request, it db.Item, lastReminded time.Time, now ti
 		line += "\n   " + r.T("overdue.no_head")
 	} else {
 		line += "\n   " + r.T("overdue.head", strings.Join(heads, ", "))
+	}
+	for _, t := range todo {
+		line += "\n   " + t
 	}
 	if reachable == 0 && len(members) > 0 {
 		line += "\n   " + r.T("overdue.unreachable")

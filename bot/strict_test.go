@@ -121,9 +121,7 @@ func (h *harness) assertNoRefusals() {
 // strict fake) refuses none of the bot's calls.
 func TestEveryCommandAndButtonPassesTheStrictFake(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
-	officeChat := c.srv.NewGroup(-500, "Văn phòng Sở")
-	c.srv.InjectText(officeChat, c.admin, "/bind office")
-	c.waitMethod("", officeChat.ID, "Văn phòng Sở")
+	officeChat := c.bindOfficeChat()
 	member := c.srv.NewUser(40, "Trần Thị Bình", "binh", "en")
 	director := c.srv.NewUser(50, "Phạm Giám Đốc", "giamdoc", "vi")
 	c.join(member, "TCBC", db.RoleMember)
@@ -278,9 +276,7 @@ func TestBotRemovedFromGroupIsRecordedAndAdminsTold(t *testing.T) {
 // retried.
 func TestMemberWhoNeverStartedTheBotIsListedForTheOffice(t *testing.T) {
 	c := newConsole(t, at(2026, 6, 3, 8, 0))
-	officeChat := c.srv.NewGroup(-500, "Văn phòng Sở")
-	c.srv.InjectText(officeChat, c.admin, "/bind office")
-	c.waitMethod("", officeChat.ID, "Văn phòng Sở")
+	officeChat := c.bindOfficeChat()
 	c.srv.MeetUser(c.head) // as if the head had deleted the chat with the bot
 	for i := range 2 {
 		c.queueOutbox(db.OutMessage{ChatID: c.head.ID, Text: fmt.Sprintf("Nhắc %d", i+1)})

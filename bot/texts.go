@@ -108,6 +108,13 @@ func (b *Bot) deadlineWording(lang string, it db.Item) string {
 	return rule.DeadlineWording(it.Period.DueAt, it.DeadlineAt, b.loc, lang)
 }
 
+// periodItem is a period as one assignment that keeps the period's own
+// deadline: what the period-wide texts (the status header, the weekly
+// digest) word and date.
+func periodItem(o db.Obligation, p db.Period) db.Item {
+	return db.Item{Assignment: db.Assignment{DeadlineAt: p.DeadlineAt}, Period: p, Obligation: o}
+}
+
 // asciiSlug writes a name for a file name in plain ASCII, as the bot's file
 // names are: "quý III/2026" → "quy-III-2026". Vietnamese letters lose their
 // marks, đ becomes d, and anything else becomes one dash.

@@ -199,7 +199,6 @@ var textsVI = map[string]string{
 	"snooze.closed":      "Báo cáo này đã nộp, không cần nhắc nữa.",
 	"digest.office":      "📋 Tổng hợp báo cáo quá hạn ngày %s: %d báo cáo",
 	"digest.office_line": "• %s — %s (%s): hạn %s, quá hạn %d ngày",
-	"digest.unreachable": " — ⚠️ Thủ trưởng đơn vị đã chặn bot",
 	"digest.no_head":     " — ⚠️ Thủ trưởng đơn vị chưa tham gia bot",
 	"digest.nobody":      " — ⚠️ đơn vị chưa có ai tham gia bot",
 	"digest.week":        "🗓 Các hạn nộp báo cáo trong 14 ngày tới:",
@@ -212,7 +211,7 @@ var textsVI = map[string]string{
 	"summary.thanks":     ". Cảm ơn các đơn vị!",
 	"office.clock_jump":  "⚠️ Đồng hồ của máy chủ vừa thay đổi đột ngột (từ %s sang %s). Lượt nhắc việc của phút này đã tạm dừng để không đánh dấu bỏ qua hay gửi nhầm thông báo quá hạn; lịch nhắc được lập lại từ cơ sở dữ liệu. Đề nghị kiểm tra việc đồng bộ thời gian của máy chủ.",
 	"office.quarantine":  "⚠️ Khi khởi động, bot tìm thấy %d tệp báo cáo không có trong cơ sở dữ liệu (thường do khôi phục một bản sao lưu cũ). Các tệp này không bị xoá mà được chuyển vào thư mục cách ly %s trên máy chủ; đề nghị Quản trị viên đối chiếu và, nếu cần, đề nghị đơn vị gửi lại báo cáo.",
-	"office.unreachable": "⚠️ %s đã chặn bot nên không nhận được nhắc nhở. Bot sẽ gửi lại khi người này nhắn tin cho bot; đề nghị Văn phòng Sở liên hệ trực tiếp.",
+	"office.unreachable": "⚠️ Đồng chí %s đã chặn bot nên không nhận được nhắc nhở. Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí bỏ chặn bot (bấm «Bỏ chặn» trong cuộc trò chuyện với bot); bot sẽ gửi lại khi đồng chí nhắn tin cho bot.",
 
 	// The Office's console.
 	"console.not_allowed":       "Nút này chỉ dành cho Văn phòng Sở và Quản trị viên.",
@@ -231,19 +230,33 @@ var textsVI = map[string]string{
 	"overdue.none":              "✅ Không có đơn vị nào chậm nộp.",
 	"overdue.pending":           "Còn %d đơn vị chưa nộp nhưng vẫn trong hạn (hoặc đang được gia hạn, hoặc bị trả lại). Gõ /remind all để đôn đốc tất cả.",
 	"overdue.hint":              "Bấm nút để gửi tin đôn đốc ngay tới đơn vị.",
-	"overdue.blocked":           "⚠️ đã chặn bot",
 	"overdue.no_head":           "⚠️ Chưa có Thủ trưởng đơn vị tham gia bot.",
 	"overdue.head":              "Thủ trưởng đơn vị: %s",
 	"overdue.unreachable":       "⚠️ Bot không liên lạc được với ai của đơn vị; đề nghị Văn phòng Sở liên hệ trực tiếp bằng điện thoại.",
 	"overdue.never_reminded":    "Chưa được nhắc lần nào.",
 	"overdue.last_reminded":     "Nhắc lần cuối: %s",
 	"overdue.already_in":        "%s đã nộp, không cần đôn đốc.",
-	"overdue.nobody":            "Không có ai của %s nhận được tin (chưa ai tham gia hoặc đã chặn bot).",
+	"overdue.nobody":            "Không có ai của %s nhận được tin (chưa ai tham gia, đã chặn bot hoặc chưa mở cuộc trò chuyện với bot).",
 	"overdue.nudged":            "Đã gửi đôn đốc tới %s (%d người).",
 	"overdue.remind_usage":      "Cách dùng: /remind all — đôn đốc mọi đơn vị chưa nộp báo cáo của kỳ hiện tại.",
 	"overdue.remind_none":       "✅ Mọi đơn vị đã nộp, không cần đôn đốc.",
 	"overdue.remind_done":       "📣 Đã gửi đôn đốc tới %d đơn vị (%d tin nhắn).",
 	"overdue.nudge_text":        "📣 Văn phòng Sở đôn đốc: đơn vị chưa nộp %s — %s (hạn %s, %s). Đề nghị gửi tệp báo cáo vào cuộc trò chuyện này sớm nhất.",
+
+	// A deadline as its document words it, in the status header and the weekly digest.
+	"status.header_worded": "📋 %s — %s\nKỳ: %s · hạn nộp %s (%s), %s",
+	"digest.week_worded":   "• %s — %s: hạn nộp %s (%s), %s; đã nộp %d/%d đơn vị",
+
+	// Why a member cannot be reached, and what the Office asks of them.
+	"reach.blocked":           "⚠️ đã chặn bot",
+	"reach.not_started":       "⚠️ chưa mở cuộc trò chuyện với bot",
+	"reach.unknown":           "⚠️ bot không gửi tin được",
+	"reach.blocked_todo":      "→ Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí %s bỏ chặn bot (bấm «Bỏ chặn» trong cuộc trò chuyện với bot) để nhận nhắc nhở.",
+	"reach.not_started_todo":  "→ Đề nghị Văn phòng Sở liên hệ trực tiếp, đề nghị đồng chí %s mở cuộc trò chuyện với bot và bấm «Bắt đầu» để nhận nhắc nhở.",
+	"reach.unknown_todo":      "→ Đề nghị Văn phòng Sở liên hệ trực tiếp với đồng chí %s bằng điện thoại; khi đồng chí nhắn tin cho bot, bot sẽ gửi lại nhắc nhở.",
+	"digest.head_blocked":     " — ⚠️ Thủ trưởng đơn vị đã chặn bot: đề nghị liên hệ trực tiếp, đề nghị đồng chí bỏ chặn bot",
+	"digest.head_not_started": " — ⚠️ Thủ trưởng đơn vị chưa mở cuộc trò chuyện với bot: đề nghị liên hệ trực tiếp, đề nghị đồng chí mở bot và bấm «Bắt đầu»",
+	"digest.head_unknown":     " — ⚠️ bot không gửi tin được cho Thủ trưởng đơn vị: đề nghị liên hệ trực tiếp bằng điện thoại",
 
 	// Announcements.
 	"announce.ask":        "Hãy gửi nội dung thông báo (một tin nhắn, tối đa 4096 ký tự).",

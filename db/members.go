@@ -60,16 +60,34 @@ type Member struct {
 	Lang          string // "vi", "en" or "" (follow Telegram's language)
 	JoinedAt      time.Time
 	RemovedAt     time.Time
-	UnreachableAt time.Time // set when Telegram answered 403 (the user blocked the bot)
+	UnreachableAt time.Time    // set when Telegram answered 403 to their private chat
+	Unreachable   Reachability // why, while UnreachableAt is set
 }
 
-const memberCols = `id, telegram_id, name, username, COALESCE(unit_id, 0), role, lang, joined_at, removed_at, unreachable_at`
+// Reachability is whether the bot can write to a member, and if not, why:
+// the Office asks a member who blocked the bot to unblock it, and one who
+// never opened a chat with it to open it and press Start.
+type Reachability string
+
+// The reachabilities.
+const (
+	Reachable Reachability = ""
+	// UnreachableBlocked: 403 "bot was blocked by the user".
+	UnreachableBlocked Reachability = "blocked"
+	// UnreachableNotStarted: 403 "bot can't initiate conversation with a
+	// user": the member never opened a chat with the bot.
+	UnreachableNotStarted Reachability = "not_started"
+	// UnreachableUnknown: marked before the reason was recorded.
+	UnreachableUnknown Reachability = "unknown"
+)
+
+const memberCols = `id, telegram_id, name, username, COALESCE(unit_id, 0), role, lang, joined_at, removed_at, unreachable_at, unreachable_reason`
 
 func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
 	var m Member
 	var joined int64
 	var removed, unreachable sql.NullInt64
-	err := sc.Scan(&m.ID, &m.TelegramID, &m.Name, &m.Username, &m.UnitID, &m.Role, &m.Lang, &joined, &removed, &unreachable)
+	err := sc.Scan(&m.ID, &m.TelegramID, &m.Name, &m.Username, &m.UnitID, &m.Role, &m.Lang, &joined, &removed, &unreachable, &m.Unreachable)
 	m.JoinedAt, m.RemovedAt, m.UnreachableAt = fromUnix(joined), nullTime(removed), nullTime(unreachable)
 	return m, err
 }
@@ -131,14 +149,15 @@ func (tx *Tx) SetMemberLang(memberID int64, lang string) error {
 	return err
 }
 
-// SetUnreachable marks (or clears, with reachable=true) a member whose
-// private chat refused the bot.
-func (tx *Tx) SetUnreachable(telegramID int64, unreachable bool) (changed bool, err error) {
+// SetUnreachable marks a member whose private chat refused the bot, with
+// why; Reachable clears the mark. A member already marked keeps the time
+// and the reason of the first refusal.
+func (tx *Tx) SetUnreachable(telegramID int64, why Reachability) (changed bool, err error) {
 	var res sql.Result
-	if unreachable {
-		res, err = tx.exec(`UPDATE members SET unreachable_at = ? WHERE telegram_id = ? AND removed_at IS NULL AND unreachable_at IS NULL`, tx.now.Unix(), telegramID)
+	if why != Reachable {
+		res, err = tx.exec(`UPDATE members SET unreachable_at = ?, unreachable_reason = ? WHERE telegram_id = ? AND removed_at IS NULL AND unreachable_at IS NULL`, tx.now.Unix(), why, telegramID)
 	} else {
-		res, err = tx.exec(`UPDATE members SET unreachable_at = NULL WHERE telegram_id = ? AND removed_at IS NULL AND unreachable_at IS NOT NULL`, telegramID)
+		res, err = tx.exec(`UPDATE members SET unreachable_at = NULL, unreachable_reason = '' WHERE telegram_id = ? AND removed_at IS NULL AND unreachable_at IS NOT NULL`, telegramID)
 	}
 	if err != nil {
 		return false, err

@@ -66,7 +66,7 @@ func planTest(t *testing.T) (*Store, []int64) {
 		if _, err := join(unitIDs[1], RoleHead, 22, "Cường", "vi"); err != nil {
 			return err
 		}
-		if _, err := tx.SetUnreachable(22, true); err != nil {
+		if _, err := tx.SetUnreachable(22, UnreachableBlocked); err != nil {
 			return err
 		}
 		return nil
