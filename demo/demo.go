@@ -230,10 +230,16 @@ func (w *world) userSays(p person, chatID int64, text string) {
 	p.says(chatID, text)
 }
 
+// stuck is how long flush waits for the bot before calling it stuck. It
+// guards against a hung bot, not a slow one: a step takes milliseconds, but
+// under the race detector on a busy machine a step that writes the
+// synthesis pack takes seconds.
+const stuck = 2 * time.Minute
+
 // flush waits until the bot has handled everything and sent what is due,
 // then prints the bot's new messages.
 func (w *world) flush(ctx context.Context) error {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(stuck)
 	for {
 		r := w.store.Read(ctx)
 		ups, err := r.PendingUpdates(1)
@@ -248,7 +254,7 @@ func (w *world) flush(ctx context.Context) error {
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("demo: the bot did not finish within 10 s")
+			return fmt.Errorf("demo: the bot did not finish within %v", stuck)
 		}
 		w.bot.Kick()
 		select {
