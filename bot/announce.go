@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	tgbot "github.com/go-telegram/bot"
-
 	"github.com/reportbot/reportbot/db"
 )
 
@@ -164,8 +162,9 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 // errAlreadyDone ends a transaction whose work another update did first.
 var errAlreadyDone = errors.New("already done")
 
-// pinAnnouncement pins a sent announcement in the group. Pinning acts on a
-// message that already exists, so, like an edit, it is a direct call.
+// pinAnnouncement queues pinning a sent announcement in the group, with the
+// audit record in the same transaction. A pin Telegram refuses (the bot may
+// not pin there) is logged by the sender.
 func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	chatID, msgID, err := b.store.Read(r.ctx).SentMessage(db.PurposeAnnouncement, id)
 	if errors.Is(err, db.ErrNotFound) {
@@ -175,12 +174,7 @@ func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.tg.PinChatMessage(r.ctx, &tgbot.PinChatMessageParams{ChatID: chatID, MessageID: msgID}); err != nil {
-		b.log.Warn("pin announcement", "err", redact(err.Error(), b.cfg.Token))
-		r.Toast(r.T("announce.pin_failed"))
-		r.Reply(r.T("announce.pin_failed"))
-		return nil
-	}
+	r.Pin(chatID, msgID)
 	r.Toast(r.T("announce.pinned"))
 	return r.Tx(func(tx *db.Tx) error {
 		return tx.Audit(r.Member.ID, r.Ev.From.ID, "pin", string(db.ChatGroup), strconv.Itoa(msgID))

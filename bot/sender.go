@@ -25,6 +25,9 @@ type SendAPI interface {
 	SendDocument(ctx context.Context, params *tgbot.SendDocumentParams) (*models.Message, error)
 	SendPhoto(ctx context.Context, params *tgbot.SendPhotoParams) (*models.Message, error)
 	CopyMessage(ctx context.Context, params *tgbot.CopyMessageParams) (*models.MessageID, error)
+	EditMessageText(ctx context.Context, params *tgbot.EditMessageTextParams) (*models.Message, error)
+	EditMessageReplyMarkup(ctx context.Context, params *tgbot.EditMessageReplyMarkupParams) (*models.Message, error)
+	PinChatMessage(ctx context.Context, params *tgbot.PinChatMessageParams) (bool, error)
 }
 
 // SenderConfig tunes the outbox sender. Zero fields take the defaults noted.
@@ -335,7 +338,7 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 	}
 	moves := 0
 	for {
-		req, rest, err := s.request(m)
+		req, rest, err := s.request(ctx, m)
 		var msgID int
 		if err == nil {
 			msgID, err = s.call(ctx, m.ChatID, req)
@@ -355,6 +358,12 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 				return 0, m, fmt.Errorf("record sent, outbox %d: %w", m.ID, err)
 			}
 			s.sent.Add(1)
+			return sendDelivered, m, nil
+		}
+		if note, ok := actDone(m, err); ok {
+			if err := record(func(tx *db.Tx) error { return tx.MarkDone(m.ID, note) }); err != nil {
+				return 0, m, fmt.Errorf("record done, outbox %d: %w", m.ID, err)
+			}
 			return sendDelivered, m, nil
 		}
 		if ctx.Err() != nil {
