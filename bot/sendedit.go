@@ -1,10 +1,11 @@
 package bot
 
-// The outbox messages that act on a message already in a chat: an edit of
-// its text or keyboard, a pin (see Sender).
+// The outbox messages that act on what is already in a chat: an edit of a
+// message's text or keyboard, a pin, the chat's command menu (see Sender).
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -91,4 +92,24 @@ func actDone(m db.OutMessage, err error) (note string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// menuRequest builds the call that sets a private chat's command menu to
+// the commands in m.Text, or clears it.
+func (s *Sender) menuRequest(m db.OutMessage) (sendRequest, error) {
+	scope := &models.BotCommandScopeChat{ChatID: m.ChatID}
+	if m.Text == "" {
+		return func(ctx context.Context) (int, error) {
+			_, err := s.api.DeleteMyCommands(ctx, &tgbot.DeleteMyCommandsParams{Scope: scope})
+			return 0, err
+		}, nil
+	}
+	var cmds []models.BotCommand
+	if err := json.Unmarshal([]byte(m.Text), &cmds); err != nil {
+		return nil, &sendLocalError{fmt.Errorf("outbox %d: bad command menu: %w", m.ID, err)}
+	}
+	return func(ctx context.Context) (int, error) {
+		_, err := s.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, Scope: scope})
+		return 0, err
+	}, nil
 }

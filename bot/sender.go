@@ -28,6 +28,8 @@ type SendAPI interface {
 	EditMessageText(ctx context.Context, params *tgbot.EditMessageTextParams) (*models.Message, error)
 	EditMessageReplyMarkup(ctx context.Context, params *tgbot.EditMessageReplyMarkupParams) (*models.Message, error)
 	PinChatMessage(ctx context.Context, params *tgbot.PinChatMessageParams) (bool, error)
+	SetMyCommands(ctx context.Context, params *tgbot.SetMyCommandsParams) (bool, error)
+	DeleteMyCommands(ctx context.Context, params *tgbot.DeleteMyCommandsParams) (bool, error)
 }
 
 // SenderConfig tunes the outbox sender. Zero fields take the defaults noted.

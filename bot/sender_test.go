@@ -225,6 +225,14 @@ func (r *sendRecorder) EditMessageReplyMarkup(ctx context.Context, p *tgbot.Edit
 	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.EditMessageReplyMarkup(ctx, p) })
 }
 
+func (r *sendRecorder) SetMyCommands(ctx context.Context, p *tgbot.SetMyCommandsParams) (bool, error) {
+	return recordCall(r, p.Scope.(*models.BotCommandScopeChat).ChatID, func() (bool, error) { return r.next.SetMyCommands(ctx, p) })
+}
+
+func (r *sendRecorder) DeleteMyCommands(ctx context.Context, p *tgbot.DeleteMyCommandsParams) (bool, error) {
+	return recordCall(r, p.Scope.(*models.BotCommandScopeChat).ChatID, func() (bool, error) { return r.next.DeleteMyCommands(ctx, p) })
+}
+
 func (r *sendRecorder) PinChatMessage(ctx context.Context, p *tgbot.PinChatMessageParams) (bool, error) {
 	return recordCall(r, p.ChatID, func() (bool, error) { return r.next.PinChatMessage(ctx, p) })
 }

@@ -92,6 +92,10 @@ func (s *Sender) request(ctx context.Context, m db.OutMessage) (req sendRequest,
 			return sendMessageID(msg, err)
 		}, rest, nil
 
+	case db.KindMenu:
+		req, err := s.menuRequest(m)
+		return req, "", err
+
 	case db.KindCopy:
 		caption, rest := sendCaption(m.Text, html)
 		if rest != "" {

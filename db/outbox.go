@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// OutKind is what an outbox message does: send text, a file or a copy, or
-// edit or pin a message already in the chat.
+// OutKind is what an outbox message does: send text, a file or a copy,
+// edit or pin a message already in the chat, or set the chat's menu.
 type OutKind string
 
 // Outbox message kinds.
@@ -22,7 +22,15 @@ const (
 	KindEditMarkup OutKind = "edit_markup"
 	// KindPin pins the message it targets.
 	KindPin OutKind = "pin"
+	// KindMenu sets the command menu of a private chat to the commands in
+	// Text (JSON), or clears it when Text is empty.
+	KindMenu OutKind = "menu"
 )
+
+// Sends tells whether the kind sends a new message to the chat.
+func (k OutKind) Sends() bool {
+	return k == KindText || k == KindDocument || k == KindPhoto || k == KindCopy || k == ""
+}
 
 // Acts tells whether the kind acts on a message already sent (ReplyTo or
 // TargetOutbox) rather than sending a new one.

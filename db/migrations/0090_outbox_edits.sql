@@ -1,4 +1,5 @@
--- The outbox also carries edits and pins of messages already in a chat, so
+-- The outbox also carries edits and pins of messages already in a chat, and
+-- a private chat's command menu, so
 -- every Telegram call a decision causes commits with it and gets the
 -- sender's pacing and retries. SQLite cannot change a CHECK constraint in
 -- place: the table is rebuilt with the new kinds. reply_to names the message
@@ -12,7 +13,7 @@ CREATE TABLE outbox_new (
 	thread_id        INTEGER NOT NULL DEFAULT 0,
 	member_id        INTEGER REFERENCES members(id),
 	kind             TEXT NOT NULL DEFAULT 'text'
-	                 CHECK (kind IN ('text', 'document', 'photo', 'copy', 'edit_text', 'edit_markup', 'pin')),
+	                 CHECK (kind IN ('text', 'document', 'photo', 'copy', 'edit_text', 'edit_markup', 'pin', 'menu')),
 	text             TEXT NOT NULL DEFAULT '',
 	parse_mode       TEXT NOT NULL DEFAULT '',
 	markup           TEXT NOT NULL DEFAULT '',
