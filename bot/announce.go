@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -164,7 +165,7 @@ var errAlreadyDone = errors.New("already done")
 
 // pinAnnouncement queues pinning a sent announcement in the group, with the
 // audit record in the same transaction. A pin Telegram refuses (the bot may
-// not pin there) is logged by the sender.
+// not pin there) is told to the clerk (pinRefused).
 func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	chatID, msgID, err := b.store.Read(r.ctx).SentMessage(db.PurposeAnnouncement, id)
 	if errors.Is(err, db.ErrNotFound) {
@@ -179,4 +180,28 @@ func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	return r.Tx(func(tx *db.Tx) error {
 		return tx.Audit(r.Member.ID, r.Ev.From.ID, "pin", string(db.ChatGroup), strconv.Itoa(msgID))
 	})
+}
+
+// pinRefused tells the member who pressed Pin, in their private chat, that
+// Telegram refused it, most likely for want of the right to pin: the press
+// was answered before the pin was made.
+func (b *Bot) pinRefused(m db.OutMessage) {
+	if m.Kind != db.KindPin || m.RefID == 0 {
+		return
+	}
+	ctx := context.Background()
+	clerk, err := b.store.Read(ctx).Member(m.RefID)
+	if err != nil {
+		return
+	}
+	text := tr(pickLang(clerk.Lang, ""), "announce.pin_failed")
+	err = b.store.Tx(ctx, func(tx *db.Tx) error {
+		_, _, err := tx.Enqueue(db.OutMessage{Key: fmt.Sprintf("pinfail:%d", m.ID), ChatID: clerk.TelegramID, MemberID: clerk.ID, Text: text})
+		return err
+	})
+	if err != nil {
+		b.log.Error("tell the Office a pin was refused", "outbox_id", m.ID, "err", err)
+		return
+	}
+	b.Kick()
 }

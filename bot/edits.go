@@ -25,7 +25,8 @@ func (r *Request) EditButtons(chatID int64, messageID int, kb [][]Button) {
 	r.Send(db.OutMessage{Kind: db.KindEditMarkup, ChatID: chatID, ReplyTo: messageID, Markup: Keyboard(kb...)})
 }
 
-// Pin queues pinning a message.
+// Pin queues pinning a message; the member asking is told if Telegram
+// refuses it (see pinRefused).
 func (r *Request) Pin(chatID int64, messageID int) {
-	r.Send(db.OutMessage{Kind: db.KindPin, ChatID: chatID, ReplyTo: messageID})
+	r.Send(db.OutMessage{Kind: db.KindPin, ChatID: chatID, ReplyTo: messageID, RefID: r.Member.ID})
 }

@@ -69,6 +69,9 @@ type SenderConfig struct {
 	// OnSkipped, if set, is called for each message skipped as stale, after
 	// it is marked.
 	OnSkipped func(m db.OutMessage)
+	// OnFailed, if set, is called for each message given up for good (not
+	// one held for a chat that refused the bot), after it is marked.
+	OnFailed func(m db.OutMessage)
 }
 
 func (c SenderConfig) withDefaults() SenderConfig {
@@ -443,6 +446,9 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 		}
 		s.failures.Add(1)
 		s.log.Error("outbox message failed", "outbox_id", m.ID, "chat", m.ChatID, "attempts", m.Attempts+1, "err", reason)
+		if s.cfg.OnFailed != nil {
+			s.cfg.OnFailed(m)
+		}
 		return sendGaveUp, nil
 	default:
 		delay := sendBackoff(m.Attempts)

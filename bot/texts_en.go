@@ -251,6 +251,7 @@ var textsEN = map[string]string{
 	"announce.pin":        "📌 Pin the announcement",
 	"announce.sent_toast": "Sent.",
 	"announce.not_yet":    "The announcement is still being sent; please try again in a moment.",
+	"announce.pin_failed": "Could not pin the announcement: the bot needs the right to pin messages in the group.",
 	"announce.pinned":     "Announcement pinned.",
 
 	"export.empty":        "Nothing has been submitted for %s yet: the workbook has the status sheet and an empty register.",

@@ -259,6 +259,7 @@ var textsVI = map[string]string{
 	"announce.pin":        "📌 Ghim thông báo",
 	"announce.sent_toast": "Đã gửi.",
 	"announce.not_yet":    "Thông báo đang được gửi, đề nghị thử lại sau giây lát.",
+	"announce.pin_failed": "Không ghim được thông báo: bot cần quyền ghim tin nhắn trong nhóm.",
 	"announce.pinned":     "Đã ghim thông báo.",
 
 	// Exports, archives and calendars.

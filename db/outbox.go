@@ -70,7 +70,7 @@ type OutMessage struct {
 	// once sent; it is not read back.
 	Sensitive bool
 	Purpose   Purpose // what the message is about; remembered with the sent message id
-	RefID     int64   // the record it is about (an assignment, a submission, …)
+	RefID     int64   // the record it is about (an assignment, a submission, …; a pin: the member who asked)
 	Status    OutStatus
 	Attempts  int
 	NotBefore time.Time
