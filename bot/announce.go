@@ -1,13 +1,12 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	tgbot "github.com/go-telegram/bot"
 
 	"github.com/reportbot/reportbot/db"
 )
@@ -164,8 +163,9 @@ func (b *Bot) sendAnnouncement(r *Request, id int64) error {
 // errAlreadyDone ends a transaction whose work another update did first.
 var errAlreadyDone = errors.New("already done")
 
-// pinAnnouncement pins a sent announcement in the group. Pinning acts on a
-// message that already exists, so, like an edit, it is a direct call.
+// pinAnnouncement queues pinning a sent announcement in the group, with the
+// audit record in the same transaction. A pin Telegram refuses (the bot may
+// not pin there) is told to the clerk (pinRefused).
 func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	chatID, msgID, err := b.store.Read(r.ctx).SentMessage(db.PurposeAnnouncement, id)
 	if errors.Is(err, db.ErrNotFound) {
@@ -175,14 +175,33 @@ func (b *Bot) pinAnnouncement(r *Request, id int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.tg.PinChatMessage(r.ctx, &tgbot.PinChatMessageParams{ChatID: chatID, MessageID: msgID}); err != nil {
-		b.log.Warn("pin announcement", "err", redact(err.Error(), b.cfg.Token))
-		r.Toast(r.T("announce.pin_failed"))
-		r.Reply(r.T("announce.pin_failed"))
-		return nil
-	}
+	r.Pin(chatID, msgID)
 	r.Toast(r.T("announce.pinned"))
 	return r.Tx(func(tx *db.Tx) error {
 		return tx.Audit(r.Member.ID, r.Ev.From.ID, "pin", string(db.ChatGroup), strconv.Itoa(msgID))
 	})
+}
+
+// pinRefused tells the member who pressed Pin, in their private chat, that
+// Telegram refused it, most likely for want of the right to pin: the press
+// was answered before the pin was made.
+func (b *Bot) pinRefused(m db.OutMessage) {
+	if m.Kind != db.KindPin || m.RefID == 0 {
+		return
+	}
+	ctx := context.Background()
+	clerk, err := b.store.Read(ctx).Member(m.RefID)
+	if err != nil {
+		return
+	}
+	text := tr(pickLang(clerk.Lang, ""), "announce.pin_failed")
+	err = b.store.Tx(ctx, func(tx *db.Tx) error {
+		_, _, err := tx.Enqueue(db.OutMessage{Key: fmt.Sprintf("pinfail:%d", m.ID), ChatID: clerk.TelegramID, MemberID: clerk.ID, Text: text})
+		return err
+	})
+	if err != nil {
+		b.log.Error("tell the Office a pin was refused", "outbox_id", m.ID, "err", err)
+		return
+	}
+	b.Kick()
 }

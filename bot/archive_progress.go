@@ -1,9 +1,10 @@
 package bot
 
 import (
+	"fmt"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
+	"github.com/reportbot/reportbot/db"
 )
 
 // progressEvery bounds how often the archive's progress message is edited:
@@ -14,27 +15,32 @@ const (
 )
 
 // progress is a message that says how far long work has got and is edited
-// as it goes. Like the chat action it is a hint, not outbox-bound: a failed
-// send or edit is only logged, and the work goes on.
+// as it goes. It goes out while the work runs, not with the update's
+// replies, so each step is queued in its own transaction and the sender
+// kicked. Only the latest count matters: a step supersedes the ones the
+// sender has not made yet. Like the chat action it is a hint: a step that
+// cannot be queued is only logged, and the work goes on.
 type progress struct {
-	b         *Bot
-	r         *Request
-	messageID int // 0 when the message could not be sent
-	total     int
-	shown     int
-	lastAt    time.Time
+	b        *Bot
+	r        *Request
+	outboxID int64 // the progress message's outbox row; 0 if it could not be queued
+	steps    int
+	total    int
+	shown    int
+	lastAt   time.Time
 }
 
 // startProgress posts the progress message at 0 of total.
 func (b *Bot) startProgress(r *Request, total int) *progress {
 	p := &progress{b: b, r: r, total: total, lastAt: b.cfg.Pacer.Now()}
-	msg, err := b.tg.SendMessage(r.ctx, &tgbot.SendMessageParams{ChatID: r.Ev.ChatID, MessageThreadID: r.Ev.ThreadID,
-		Text: r.T("archive.progress", 0, total)})
-	if err != nil {
-		b.log.Warn("progress message", "err", redact(err.Error(), b.cfg.Token))
-		return p
+	m := db.OutMessage{Key: fmt.Sprintf("u%d-progress", r.Ev.UpdateID), ChatID: r.Ev.ChatID, ThreadID: r.Ev.ThreadID, Text: r.T("archive.progress", 0, total)}
+	if r.Ev.Private() && r.Member != nil {
+		m.MemberID = r.Member.ID
 	}
-	p.messageID = msg.ID
+	p.queue(func(tx *db.Tx) (err error) {
+		p.outboxID, _, err = tx.Enqueue(m)
+		return err
+	})
 	return p
 }
 
@@ -53,11 +59,28 @@ func (p *progress) update(done int) {
 func (p *progress) finish(text string) { p.edit(text) }
 
 func (p *progress) edit(text string) {
-	if p.messageID == 0 {
+	if p.outboxID == 0 {
 		return
 	}
-	_, err := p.b.tg.EditMessageText(p.r.ctx, &tgbot.EditMessageTextParams{ChatID: p.r.Ev.ChatID, MessageID: p.messageID, Text: text})
-	if err != nil {
-		p.b.log.Warn("edit progress message", "err", redact(err.Error(), p.b.cfg.Token))
+	p.steps++
+	m := db.OutMessage{Key: p.editKey() + fmt.Sprint(p.steps), Kind: db.KindEditText, ChatID: p.r.Ev.ChatID, TargetOutbox: p.outboxID, Text: text}
+	p.queue(func(tx *db.Tx) error {
+		if err := tx.Supersede(p.editKey()); err != nil {
+			return err
+		}
+		_, _, err := tx.Enqueue(m)
+		return err
+	})
+}
+
+// editKey is the key prefix of the progress edits, numbered after it. Keys
+// are named after the update, so handling it again queues nothing twice.
+func (p *progress) editKey() string { return fmt.Sprintf("u%d-progress-edit-", p.r.Ev.UpdateID) }
+
+func (p *progress) queue(write func(tx *db.Tx) error) {
+	if err := p.b.store.Tx(p.r.ctx, write); err != nil {
+		p.b.log.Warn("progress message", "err", err)
+		return
 	}
+	p.b.sender.Kick()
 }

@@ -282,6 +282,7 @@ func (b *Bot) senderConfig() SenderConfig {
 	c.OnUnreachable = b.unreachable
 	c.Stale = b.staleReminder
 	c.OnSkipped = b.staleRem.add
+	c.OnFailed = b.pinRefused // announce.go
 	return c
 }
 

@@ -3,8 +3,6 @@ package bot
 import (
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
-
 	"github.com/reportbot/reportbot/db"
 	"github.com/reportbot/reportbot/reporting"
 )
@@ -56,9 +54,8 @@ func told(r *Request, err error) bool {
 
 // closeButtons replaces the buttons of the message a decision was pressed
 // on with one line saying what was decided, by whom and when, so a second
-// clerk sees it without pressing. It edits a message already there, so it
-// is not outbox-bound; a failed edit is only logged (the decision stands
-// and was also told in the chat).
+// clerk sees it without pressing. The edit goes through the outbox with the
+// decision's replies.
 func (b *Bot) closeButtons(r *Request, lang, decided string) {
 	if r.Ev.CallbackID != "" {
 		b.closeMessageButtons(r, r.Ev.ChatID, r.Ev.MessageID, lang, decided)
@@ -74,13 +71,7 @@ func (b *Bot) closeMessageButtons(r *Request, chatID int64, messageID int, lang,
 	// Worded as the surface's edited messages end (decided.by), in the
 	// language of the chat the message is in.
 	line := decided + " " + tr(lang, "decided.by", r.Member.Name, formatDateTime(b.store.Now(), b.loc))
-	_, err := b.tg.EditMessageReplyMarkup(r.ctx, &tgbot.EditMessageReplyMarkupParams{
-		ChatID: chatID, MessageID: messageID,
-		ReplyMarkup: inlineMarkup([][]Button{{Callback{Verb: VerbDecided}.Button(line)}}),
-	})
-	if err != nil {
-		b.log.Warn("close decided buttons", "err", redact(err.Error(), b.cfg.Token))
-	}
+	r.EditButtons(chatID, messageID, [][]Button{{Callback{Verb: VerbDecided}.Button(line)}})
 }
 
 // cbDecided answers a press on a decision already made.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	tgbot "github.com/go-telegram/bot"
-
 	"github.com/reportbot/reportbot/db"
 )
 
@@ -140,11 +138,6 @@ func (b *Bot) onPageButton(r *Request, c Callback) error {
 		r.Toast(r.T("callback.stale"))
 		return nil
 	}
-	_, err = b.tg.EditMessageReplyMarkup(r.ctx, &tgbot.EditMessageReplyMarkupParams{
-		ChatID: r.Ev.ChatID, MessageID: r.Ev.MessageID, ReplyMarkup: inlineMarkup(pageRows(r.Lang, c.ID, pages, int(c.Ref))),
-	})
-	if err != nil {
-		b.log.Warn("edit keyboard page", "err", redact(err.Error(), b.cfg.Token))
-	}
+	r.EditButtons(r.Ev.ChatID, r.Ev.MessageID, pageRows(r.Lang, c.ID, pages, int(c.Ref)))
 	return nil
 }

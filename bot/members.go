@@ -1,15 +1,11 @@
 package bot
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/db"
 )
@@ -262,6 +258,11 @@ func (b *Bot) onRemoveButton(r *Request, c Callback) error {
 		return nil
 	}
 	lang := pickLang(target.Lang, "")
+	// The menu goes first: the chat's messages keep their order, so once
+	// the person is told, their menu is already empty.
+	r.Send(db.OutMessage{Kind: db.KindMenu, ChatID: target.TelegramID, MemberID: target.ID})
+	// The desk's menu button must not outlive the role that had it.
+	b.resetMenuButton(r.ctx, target.TelegramID) // desk_chat.go
 	r.Send(db.OutMessage{ChatID: target.TelegramID, MemberID: target.ID, Text: tr(lang, "remove.told"), Key: fmt.Sprintf("removed:%d", target.ID)})
 	err = r.Tx(func(tx *db.Tx) error {
 		if err := tx.RemoveMember(target.ID); err != nil {
@@ -277,7 +278,6 @@ func (b *Bot) onRemoveButton(r *Request, c Callback) error {
 	if err != nil {
 		return err
 	}
-	b.clearMenu(r.ctx, target.TelegramID)
 	r.Toast(r.T("remove.toast"))
 	b.editMessage(r, r.T("manage.removed", label)+b.decidedBy(r), nil)
 	return nil
@@ -287,15 +287,4 @@ func (b *Bot) onRemoveButton(r *Request, c Callback) error {
 // pressed, and when.
 func (b *Bot) decidedBy(r *Request) string {
 	return "\n" + r.T("decided.by", r.Member.Name, formatDateTime(b.store.Now(), b.loc))
-}
-
-// clearMenu takes a removed member's command menu away and puts the
-// default menu button back (it may have opened the desk); a failure is
-// logged: the router and the desk refuse them anyway.
-func (b *Bot) clearMenu(ctx context.Context, telegramID int64) {
-	_, err := b.tg.DeleteMyCommands(ctx, &tgbot.DeleteMyCommandsParams{Scope: &models.BotCommandScopeChat{ChatID: telegramID}})
-	if err != nil {
-		b.log.Warn("clear command menu", "err", redact(err.Error(), b.cfg.Token))
-	}
-	b.resetMenuButton(ctx, telegramID) // desk_chat.go
 }

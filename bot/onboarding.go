@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -64,7 +65,7 @@ func (b *Bot) cmdStart(r *Request) error {
 	was := r.Member
 	r.Member = &m
 	r.Lang = pickLang(m.Lang, r.Ev.From.Lang)
-	b.setMemberCommands(r.ctx, m, r.Lang)
+	b.setMemberCommands(r, m, r.Lang)
 	b.leaveDeskMenuButton(r.ctx, was, m) // desk_chat.go
 	return b.greet(r)
 }
@@ -178,7 +179,7 @@ func (b *Bot) cmdLang(r *Request) error {
 	}
 	r.Lang = lang
 	r.Member.Lang = lang
-	b.setMemberCommands(r.ctx, *r.Member, lang)
+	b.setMemberCommands(r, *r.Member, lang)
 	r.Reply(r.T("lang.set"))
 	return nil
 }
@@ -287,11 +288,13 @@ func (b *Bot) setDefaultCommands(ctx context.Context) {
 	b.setCommands(ctx, stranger, &models.BotCommandScopeDefault{}, "en")
 }
 
-// setMemberCommands sets the menu of one member's private chat for their
-// role and language. Menus are a convenience: a failure is logged, not fatal.
-func (b *Bot) setMemberCommands(ctx context.Context, m db.Member, lang string) {
-	b.setCommands(ctx, b.menuFor(m.Role, lang), &models.BotCommandScopeChat{ChatID: m.TelegramID}, "")
-	b.setDeskMenuButton(ctx, m, lang) // desk_chat.go
+// setMemberCommands queues the menu of one member's private chat for their
+// role and language, ahead of the replies to the same chat. Menus are a
+// convenience: a refused one is logged by the sender, not fatal.
+func (b *Bot) setMemberCommands(r *Request, m db.Member, lang string) {
+	cmds, _ := json.Marshal(b.menuFor(m.Role, lang))
+	r.Send(db.OutMessage{Kind: db.KindMenu, ChatID: m.TelegramID, MemberID: m.ID, Text: string(cmds)})
+	b.setDeskMenuButton(r.ctx, m, lang) // desk_chat.go
 }
 
 func (b *Bot) setCommands(ctx context.Context, cmds []models.BotCommand, scope models.BotCommandScope, lang string) {

@@ -286,7 +286,7 @@ func (o *outageRun) checkDelivered() {
 	// Per chat, the outbox's order (by id) is the order Telegram accepted them.
 	byChat := map[int64][]int{}
 	for _, m := range o.remOutbox("") {
-		if m.Status == db.OutSent {
+		if m.Status == db.OutSent && m.Kind.Sends() {
 			byChat[m.ChatID] = append(byChat[m.ChatID], m.MessageID)
 		}
 	}

@@ -25,6 +25,11 @@ type SendAPI interface {
 	SendDocument(ctx context.Context, params *tgbot.SendDocumentParams) (*models.Message, error)
 	SendPhoto(ctx context.Context, params *tgbot.SendPhotoParams) (*models.Message, error)
 	CopyMessage(ctx context.Context, params *tgbot.CopyMessageParams) (*models.MessageID, error)
+	EditMessageText(ctx context.Context, params *tgbot.EditMessageTextParams) (*models.Message, error)
+	EditMessageReplyMarkup(ctx context.Context, params *tgbot.EditMessageReplyMarkupParams) (*models.Message, error)
+	PinChatMessage(ctx context.Context, params *tgbot.PinChatMessageParams) (bool, error)
+	SetMyCommands(ctx context.Context, params *tgbot.SetMyCommandsParams) (bool, error)
+	DeleteMyCommands(ctx context.Context, params *tgbot.DeleteMyCommandsParams) (bool, error)
 }
 
 // SenderConfig tunes the outbox sender. Zero fields take the defaults noted.
@@ -64,6 +69,9 @@ type SenderConfig struct {
 	// OnSkipped, if set, is called for each message skipped as stale, after
 	// it is marked.
 	OnSkipped func(m db.OutMessage)
+	// OnFailed, if set, is called for each message given up for good (not
+	// one held for a chat that refused the bot), after it is marked.
+	OnFailed func(m db.OutMessage)
 }
 
 func (c SenderConfig) withDefaults() SenderConfig {
@@ -335,7 +343,7 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 	}
 	moves := 0
 	for {
-		req, rest, err := s.request(m)
+		req, rest, err := s.request(ctx, m)
 		var msgID int
 		if err == nil {
 			msgID, err = s.call(ctx, m.ChatID, req)
@@ -355,6 +363,12 @@ func (s *Sender) deliver(ctx context.Context, m db.OutMessage, record func(write
 				return 0, m, fmt.Errorf("record sent, outbox %d: %w", m.ID, err)
 			}
 			s.sent.Add(1)
+			return sendDelivered, m, nil
+		}
+		if note, ok := actDone(m, err); ok {
+			if err := record(func(tx *db.Tx) error { return tx.MarkDone(m.ID, note) }); err != nil {
+				return 0, m, fmt.Errorf("record done, outbox %d: %w", m.ID, err)
+			}
 			return sendDelivered, m, nil
 		}
 		if ctx.Err() != nil {
@@ -432,6 +446,9 @@ func (s *Sender) settle(ctx context.Context, m db.OutMessage, err error) (sendOu
 		}
 		s.failures.Add(1)
 		s.log.Error("outbox message failed", "outbox_id", m.ID, "chat", m.ChatID, "attempts", m.Attempts+1, "err", reason)
+		if s.cfg.OnFailed != nil {
+			s.cfg.OnFailed(m)
+		}
 		return sendGaveUp, nil
 	default:
 		delay := sendBackoff(m.Attempts)

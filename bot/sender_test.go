@@ -193,32 +193,48 @@ func (r *sendRecorder) log() []sendCall {
 	return slices.Clone(r.calls)
 }
 
-func (r *sendRecorder) SendMessage(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
+// recordCall makes one call through the recorder, recording it.
+func recordCall[T any](r *sendRecorder, chat any, call func() (T, error)) (T, error) {
 	start := r.pacer.Now()
-	m, err := r.next.SendMessage(ctx, p)
-	r.record(p.ChatID, start, err)
-	return m, err
+	v, err := call()
+	r.record(chat, start, err)
+	return v, err
+}
+
+func (r *sendRecorder) SendMessage(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
+	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.SendMessage(ctx, p) })
 }
 
 func (r *sendRecorder) SendDocument(ctx context.Context, p *tgbot.SendDocumentParams) (*models.Message, error) {
-	start := r.pacer.Now()
-	m, err := r.next.SendDocument(ctx, p)
-	r.record(p.ChatID, start, err)
-	return m, err
+	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.SendDocument(ctx, p) })
 }
 
 func (r *sendRecorder) SendPhoto(ctx context.Context, p *tgbot.SendPhotoParams) (*models.Message, error) {
-	start := r.pacer.Now()
-	m, err := r.next.SendPhoto(ctx, p)
-	r.record(p.ChatID, start, err)
-	return m, err
+	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.SendPhoto(ctx, p) })
 }
 
 func (r *sendRecorder) CopyMessage(ctx context.Context, p *tgbot.CopyMessageParams) (*models.MessageID, error) {
-	start := r.pacer.Now()
-	m, err := r.next.CopyMessage(ctx, p)
-	r.record(p.ChatID, start, err)
-	return m, err
+	return recordCall(r, p.ChatID, func() (*models.MessageID, error) { return r.next.CopyMessage(ctx, p) })
+}
+
+func (r *sendRecorder) EditMessageText(ctx context.Context, p *tgbot.EditMessageTextParams) (*models.Message, error) {
+	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.EditMessageText(ctx, p) })
+}
+
+func (r *sendRecorder) EditMessageReplyMarkup(ctx context.Context, p *tgbot.EditMessageReplyMarkupParams) (*models.Message, error) {
+	return recordCall(r, p.ChatID, func() (*models.Message, error) { return r.next.EditMessageReplyMarkup(ctx, p) })
+}
+
+func (r *sendRecorder) SetMyCommands(ctx context.Context, p *tgbot.SetMyCommandsParams) (bool, error) {
+	return recordCall(r, p.Scope.(*models.BotCommandScopeChat).ChatID, func() (bool, error) { return r.next.SetMyCommands(ctx, p) })
+}
+
+func (r *sendRecorder) DeleteMyCommands(ctx context.Context, p *tgbot.DeleteMyCommandsParams) (bool, error) {
+	return recordCall(r, p.Scope.(*models.BotCommandScopeChat).ChatID, func() (bool, error) { return r.next.DeleteMyCommands(ctx, p) })
+}
+
+func (r *sendRecorder) PinChatMessage(ctx context.Context, p *tgbot.PinChatMessageParams) (bool, error) {
+	return recordCall(r, p.ChatID, func() (bool, error) { return r.next.PinChatMessage(ctx, p) })
 }
 
 func TestSenderSendsEveryKind(t *testing.T) {

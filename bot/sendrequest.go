@@ -27,10 +27,14 @@ const (
 
 // request builds the call that sends m, or its first part; rest is the text
 // still to send after it ("" when the call sends everything).
-func (s *Sender) request(m db.OutMessage) (req sendRequest, rest string, err error) {
+func (s *Sender) request(ctx context.Context, m db.OutMessage) (req sendRequest, rest string, err error) {
 	markup, err := sendMarkup(m.Markup)
 	if err != nil {
 		return nil, "", &sendLocalError{fmt.Errorf("outbox %d: bad inline keyboard: %w", m.ID, err)}
+	}
+	if m.Kind.Acts() {
+		req, err := s.actRequest(ctx, m, markup)
+		return req, "", err
 	}
 	html := strings.EqualFold(m.ParseMode, string(models.ParseModeHTML))
 	var reply *models.ReplyParameters
@@ -87,6 +91,10 @@ func (s *Sender) request(m db.OutMessage) (req sendRequest, rest string, err err
 			}
 			return sendMessageID(msg, err)
 		}, rest, nil
+
+	case db.KindMenu:
+		req, err := s.menuRequest(m)
+		return req, "", err
 
 	case db.KindCopy:
 		caption, rest := sendCaption(m.Text, html)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/reportbot/reportbot/db"
@@ -354,21 +353,10 @@ func (b *Bot) onStatusButton(r *Request, c Callback) error {
 	return nil
 }
 
-// editMessage replaces the text and buttons of the message a button was
-// pressed on. Edits change what is already there, so they are not
-// outbox-bound; a failed edit (the message is too old, or unchanged) is
-// logged and the user can ask again.
+// editMessage queues replacing the text and buttons of the message a
+// button was pressed on.
 func (b *Bot) editMessage(r *Request, text string, kb [][]Button) {
-	if parts := chunkLines(strings.Split(text, "\n"), maxMessageRunes-2); len(parts) > 1 {
-		// An edit is one message: keep whole lines and say there is more.
-		text = parts[0] + "\n…"
-	}
-	_, err := b.tg.EditMessageText(r.ctx, &tgbot.EditMessageTextParams{
-		ChatID: r.Ev.ChatID, MessageID: r.Ev.MessageID, Text: text, ReplyMarkup: inlineMarkup(kb),
-	})
-	if err != nil {
-		b.log.Warn("edit message", "err", redact(err.Error(), b.cfg.Token))
-	}
+	r.EditText(r.Ev.ChatID, r.Ev.MessageID, text, kb)
 }
 
 // maxMessageRunes is Telegram's limit on a message's text.

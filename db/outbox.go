@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// OutKind is what an outbox message sends: text, a file, a copy.
+// OutKind is what an outbox message does: send text, a file or a copy,
+// edit or pin a message already in the chat, or set the chat's menu.
 type OutKind string
 
 // Outbox message kinds.
@@ -15,7 +16,25 @@ const (
 	KindDocument OutKind = "document"
 	KindPhoto    OutKind = "photo"
 	KindCopy     OutKind = "copy"
+	// KindEditText replaces the text and keyboard of the message it targets.
+	KindEditText OutKind = "edit_text"
+	// KindEditMarkup replaces only the keyboard of the message it targets.
+	KindEditMarkup OutKind = "edit_markup"
+	// KindPin pins the message it targets.
+	KindPin OutKind = "pin"
+	// KindMenu sets the command menu of a private chat to the commands in
+	// Text (JSON), or clears it when Text is empty.
+	KindMenu OutKind = "menu"
 )
+
+// Sends tells whether the kind sends a new message to the chat.
+func (k OutKind) Sends() bool {
+	return k == KindText || k == KindDocument || k == KindPhoto || k == KindCopy || k == ""
+}
+
+// Acts tells whether the kind acts on a message already sent (ReplyTo or
+// TargetOutbox) rather than sending a new one.
+func (k OutKind) Acts() bool { return k == KindEditText || k == KindEditMarkup || k == KindPin }
 
 // OutStatus is where an outbox message stands.
 type OutStatus string
@@ -30,16 +49,19 @@ const (
 
 // OutMessage is one Telegram-bound message in the outbox.
 type OutMessage struct {
-	ID            int64
-	Key           string // unique: the same key enqueued twice is one message
-	ChatID        int64
-	ThreadID      int
-	MemberID      int64 // the recipient, when a private chat; 403 marks them unreachable
-	Kind          OutKind
-	Text          string // text, or caption for a document/photo/copy
-	ParseMode     string
-	Markup        string // JSON of the inline keyboard, if any
-	ReplyTo       int
+	ID        int64
+	Key       string // unique: the same key enqueued twice is one message
+	ChatID    int64
+	ThreadID  int
+	MemberID  int64 // the recipient, when a private chat; 403 marks them unreachable
+	Kind      OutKind
+	Text      string // text, or caption for a document/photo/copy
+	ParseMode string
+	Markup    string // JSON of the inline keyboard, if any
+	ReplyTo   int    // the message replied to; for an edit or pin, the message acted on
+	// TargetOutbox names the message an edit or pin acts on by the outbox
+	// row that sends it, when it was queued too recently to have a Telegram id.
+	TargetOutbox  int64
 	FilePath      string // document/photo: a file on disk
 	FileName      string
 	CopyChatID    int64 // copy: the message to copy
@@ -48,7 +70,7 @@ type OutMessage struct {
 	// once sent; it is not read back.
 	Sensitive bool
 	Purpose   Purpose // what the message is about; remembered with the sent message id
-	RefID     int64   // the record it is about (an assignment, a submission, …)
+	RefID     int64   // the record it is about (an assignment, a submission, …; a pin: the member who asked)
 	Status    OutStatus
 	Attempts  int
 	NotBefore time.Time
@@ -60,7 +82,7 @@ type OutMessage struct {
 }
 
 const outboxCols = `id, dedupe_key, chat_id, thread_id, COALESCE(member_id, 0), kind, text, parse_mode, markup, reply_to, file_path, file_name,
-	copy_chat_id, copy_message_id, purpose, ref_id, status, attempts, not_before, created_at, sent_at, message_id, error, expires_at`
+	copy_chat_id, copy_message_id, purpose, ref_id, status, attempts, not_before, created_at, sent_at, message_id, error, expires_at, target_outbox_id`
 
 func scanOut(sc interface{ Scan(...any) error }) (OutMessage, error) {
 	var m OutMessage
@@ -68,7 +90,7 @@ func scanOut(sc interface{ Scan(...any) error }) (OutMessage, error) {
 	var sent sql.NullInt64
 	err := sc.Scan(&m.ID, &m.Key, &m.ChatID, &m.ThreadID, &m.MemberID, &m.Kind, &m.Text, &m.ParseMode, &m.Markup, &m.ReplyTo,
 		&m.FilePath, &m.FileName, &m.CopyChatID, &m.CopyMessageID, &m.Purpose, &m.RefID, &m.Status, &m.Attempts,
-		&notBefore, &created, &sent, &m.MessageID, &m.Error, &expires)
+		&notBefore, &created, &sent, &m.MessageID, &m.Error, &expires, &m.TargetOutbox)
 	m.NotBefore, m.CreatedAt, m.SentAt, m.ExpiresAt = fromUnix(notBefore), fromUnix(created), nullTime(sent), fromUnix(expires)
 	return m, err
 }
@@ -90,10 +112,11 @@ func (tx *Tx) Enqueue(m OutMessage) (id int64, created bool, err error) {
 		m.NotBefore = tx.now
 	}
 	res, err := tx.exec(`INSERT INTO outbox (dedupe_key, chat_id, thread_id, member_id, kind, text, parse_mode, markup, reply_to, file_path, file_name,
-		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at, expires_at, sensitive)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		copy_chat_id, copy_message_id, purpose, ref_id, status, not_before, created_at, expires_at, sensitive, target_outbox_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.Key, m.ChatID, m.ThreadID, nullID(m.MemberID), m.Kind, m.Text, m.ParseMode, m.Markup, m.ReplyTo, m.FilePath, m.FileName,
-		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix(), unix(m.ExpiresAt), m.Sensitive)
+		m.CopyChatID, m.CopyMessageID, m.Purpose, m.RefID, m.Status, m.NotBefore.Unix(), tx.now.Unix(), unix(m.ExpiresAt), m.Sensitive,
+		m.TargetOutbox)
 	if err != nil {
 		return 0, false, fmt.Errorf("enqueue %s: %w", m.Key, err)
 	}
