@@ -241,6 +241,12 @@ const stuck = 2 * time.Minute
 func (w *world) flush(ctx context.Context) error {
 	deadline := time.Now().Add(stuck)
 	for {
+		// In the order things flow, so nothing slips between two looks: an
+		// update the fake no longer holds is stored; a stored update once
+		// handled has its replies in the outbox (one transaction); a reply
+		// no longer pending has reached the fake. Looking at the fake last
+		// would miss an update stored and confirmed after the inbox was read.
+		idle := w.srv.PendingUpdates() == 0
 		r := w.store.Read(ctx)
 		ups, err := r.PendingUpdates(1)
 		if err != nil {
@@ -250,7 +256,7 @@ func (w *world) flush(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if len(ups) == 0 && len(due) == 0 && w.srv.PendingUpdates() == 0 {
+		if idle && len(ups) == 0 && len(due) == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
